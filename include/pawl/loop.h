@@ -1,0 +1,242 @@
+/*
+ * pawl/loop.h -- the loop: executor, microtasks, remote wakes, allocator.
+ *
+ * ONE ITERATION (the ordering contract; see docs/design.md)
+ * =========================================================
+ *
+ *   1. now      read the platform clock once; every callback in this
+ *               iteration sees the same pawl_loop_now().
+ *   2. timers   due timers run in (deadline, arm order), microtasks drained
+ *               after each.                 [filled in by the timers layer]
+ *   3. tasks    poll queued tasks in FIFO order, microtasks drained after
+ *               each poll, until the queue is empty or `poll_budget` polls
+ *               have run; whatever is left waits for the next iteration.
+ *   4. poll     wait on the platform (later: the reactor) until the next
+ *               deadline, not at all if work is queued; deliver remote
+ *               wakes (and, later, I/O readiness) to wakers and callbacks.
+ *   5. check    setImmediate callbacks.    [filled in by the timers layer]
+ *   6. The loop is alive while a task is alive or a handle (a remote, and
+ *      later a timer or an I/O watcher) is referenced.
+ *
+ * LIFECYCLE
+ * =========
+ *
+ *   pawl_loop_init -> (spawn, run, ...) -> pawl_loop_close
+ *
+ * The pawl_loop struct is yours (static, stack or heap).  It may be freed
+ * after pawl_loop_close returned 0.  Every function taking a loop returns
+ * PAWL_EUNINIT for a loop that was zeroed but never initialised and
+ * PAWL_ECLOSED for a closed one.  One loop per thread; a program may have
+ * several.
+ */
+#ifndef PAWL_LOOP_H
+#define PAWL_LOOP_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pawl/platform.h"
+#include "pawl/task.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the allocator ----------------------------------------------------- */
+/*
+ * The core never allocates: tasks, remotes and intrusive microtasks are
+ * yours.  The few conveniences that do allocate (pawl_queue_microtask, and
+ * later the JS-style timer ids and promises) say so in their comments and
+ * go through this one function, in the manner of Lua's lua_Alloc:
+ *
+ *   new_size > 0:  return a block of new_size bytes, or NULL on failure
+ *                  (ptr is NULL for a fresh block, else resize it);
+ *   new_size == 0: free ptr (may be NULL) and return NULL.
+ *
+ * `old_size` is the size the block was allocated with (0 for a fresh one).
+ * Zero in the options means the default, which uses malloc/free.
+ */
+typedef void *pawl_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_size);
+
+/* The default allocator (malloc/realloc/free). */
+void *pawl_default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size);
+
+/* ---- options ----------------------------------------------------------- */
+
+/* Zero means default for every field:
+ * `pawl_loop_init(&loop, &(pawl_loop_opts){0})` or just NULL. */
+typedef struct pawl_loop_opts {
+    pawl_platform *platform; /* default: a POSIX platform inside the loop */
+    pawl_alloc_fn *alloc;    /* default: pawl_default_alloc */
+    void *alloc_ud;
+    unsigned poll_budget;    /* task polls per iteration; default 128 */
+    unsigned await_budget;   /* ready awaits per poll before a forced
+                                yield; default 128 */
+} pawl_loop_opts;
+
+#define PAWL_DEFAULT_POLL_BUDGET 128u
+#define PAWL_DEFAULT_AWAIT_BUDGET 128u
+
+typedef struct pawl_microtask pawl_microtask;
+typedef struct pawl_remote pawl_remote;
+
+/* The loop.  Every field is private. */
+struct pawl_loop {
+    uint32_t pawl__magic;       /* PAWL__LOOP_OPEN / _CLOSED; else never init */
+    uint32_t pawl__flags;       /* PAWL__L_* */
+    pawl_task *pawl__run_head;  /* FIFO of QUEUED tasks (see pawl__link) */
+    pawl_task *pawl__run_tail;
+    pawl_microtask *pawl__mt_head; /* FIFO of queued microtasks */
+    pawl_microtask *pawl__mt_tail;
+    _Atomic(pawl_remote *) pawl__remote_inbox; /* LIFO pushed by any thread */
+    pawl_remote *pawl__remote_ready;           /* loop-owned, FIFO */
+    atomic_int pawl__notified;  /* a platform notify is in flight */
+    pawl_platform *pawl__platform;
+    pawl_alloc_fn *pawl__alloc;
+    void *pawl__alloc_ud;
+    uint64_t pawl__now_ns;      /* cached at the top of each iteration */
+    uint64_t pawl__iterations;
+    size_t pawl__live_tasks;    /* spawned and not DONE */
+    size_t pawl__refs;          /* referenced handles */
+    size_t pawl__handles;       /* open handles, referenced or not */
+    unsigned pawl__poll_budget;
+    int pawl__await_budget;
+    pawl_posix_platform pawl__default_platform;
+};
+
+/* ---- the loop ---------------------------------------------------------- */
+
+/* Errors: PAWL_EINVAL (NULL loop, a zero budget given as negative...),
+ * or whatever the default platform's init returned. */
+int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts);
+
+/* PAWL_EBUSY while tasks are alive or handles are open (nothing is
+ * changed); then the loop may be freed. */
+int pawl_loop_close(pawl_loop *loop);
+
+typedef enum pawl_run_mode {
+    PAWL_RUN_DEFAULT, /* until nothing is alive, or pawl_loop_stop */
+    PAWL_RUN_ONCE,    /* one iteration; block in the poll phase if idle */
+    PAWL_RUN_NOWAIT   /* one iteration; never block */
+} pawl_run_mode;
+
+/*
+ * Run the loop.  Returns 1 if something is still alive (stopped, or a
+ * single iteration), 0 if nothing is, or a negative error:
+ * PAWL_EBUSY when called from inside the loop's own callbacks or tasks,
+ * PAWL_EINVAL for an unknown mode, PAWL_EDEADLK when the platform reports
+ * that it would block forever (the virtual clock with live tasks that
+ * nothing can wake), or a platform error.
+ */
+int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode);
+
+/* Make pawl_loop_run return after the current iteration, without
+ * blocking in it.  Safe to call from a task or callback of this loop. */
+int pawl_loop_stop(pawl_loop *loop);
+
+/* The time cached at the top of the iteration: milliseconds and
+ * nanoseconds on the platform's monotonic clock. */
+uint64_t pawl_loop_now(const pawl_loop *loop);
+uint64_t pawl_loop_now_ns(const pawl_loop *loop);
+
+/* How many iterations have run (for tests and the curious). */
+uint64_t pawl_loop_iterations(const pawl_loop *loop);
+
+/* Nonzero while a task is alive or a referenced handle is open. */
+int pawl_loop_alive(const pawl_loop *loop);
+
+/* ---- microtasks -------------------------------------------------------- */
+/*
+ * queueMicrotask semantics: a microtask runs after the task poll or
+ * callback that queued it returns, before anything else happens; the
+ * queue is drained completely after every task poll and every callback,
+ * and microtasks queued while draining run in the same drain (so a
+ * microtask that queues itself forever starves the loop, exactly as in
+ * JavaScript).
+ *
+ * The intrusive form does not allocate: the node is yours and must stay
+ * valid until its function has been called.  It may be queued again from
+ * inside its own function.
+ */
+typedef void pawl_microtask_fn(void *arg);
+
+struct pawl_microtask {
+    pawl_microtask *pawl__next; /* NULL when not queued */
+    pawl_microtask_fn *pawl__fn;
+    void *pawl__arg;
+};
+
+/* PAWL_EINVAL for NULL `m` or `fn`. */
+int pawl_microtask_init(pawl_microtask *m, pawl_microtask_fn *fn, void *arg);
+
+/* PAWL_EBUSY if `m` is already queued. */
+int pawl_microtask_queue(pawl_loop *loop, pawl_microtask *m);
+
+/* The JavaScript shape: allocates one small node through the loop's
+ * allocator and frees it before calling `fn`.  PAWL_ENOMEM if the
+ * allocator fails (then `fn` is never called). */
+int pawl_queue_microtask(pawl_loop *loop, pawl_microtask_fn *fn, void *arg);
+
+/* ---- remote wakes ------------------------------------------------------ */
+/*
+ * A remote is a doorbell that other threads, signal handlers and interrupt
+ * handlers may ring.  It is the one object in pawl that may be touched off
+ * the loop's thread, and only through pawl_wake_remote.
+ *
+ * Ringing is lock-free and async-signal-safe: an atomic flag, a lock-free
+ * push onto the loop's inbox, and (for the first ring since the loop last
+ * looked) one platform notify, which interrupts a blocked loop.  Rings that
+ * arrive before the loop has delivered the previous one are coalesced into
+ * it: every ring is followed by at least one delivery that happens after
+ * it, and there is never a delivery without a ring.
+ *
+ * Delivery happens on the loop thread in the poll phase: the callback, if
+ * any, is called, and a task awaiting pawl_remote_wait is woken.
+ *
+ * Like a libuv async handle, an open remote keeps the loop alive until it
+ * is closed or unreferenced.
+ */
+typedef void pawl_remote_fn(pawl_remote *r, void *arg);
+
+struct pawl_remote {
+    _Atomic(pawl_remote *) pawl__next; /* inbox link (any thread) */
+    atomic_int pawl__pending;          /* 1 from ring until delivery */
+    pawl_loop *pawl__loop;             /* NULL when closed */
+    pawl_remote *pawl__ready_next;     /* loop-owned ready list */
+    pawl_remote_fn *pawl__fn;
+    void *pawl__arg;
+    pawl_waker pawl__waiter;           /* task in pawl_remote_wait */
+    unsigned char pawl__rung;          /* delivered, not yet awaited */
+    unsigned char pawl__ref;
+};
+
+/* Open a remote on `loop`, on the loop's thread.  `fn` may be NULL (then
+ * only pawl_remote_wait observes rings).  PAWL_EINVAL for NULL. */
+int pawl_remote_init(pawl_loop *loop, pawl_remote *r, pawl_remote_fn *fn, void *arg);
+
+/* Ring it.  Any thread, any signal or interrupt handler.  Returns 0, or
+ * PAWL_EINVAL / PAWL_ECLOSED for a NULL or closed remote. */
+int pawl_wake_remote(pawl_remote *r);
+
+/* The future: ready (0) once for every delivery since the last time it
+ * was ready; PAWL_PENDING otherwise.  One task may wait at a time
+ * (PAWL_EBUSY for a second).  PAWL_ECANCELED on a canceled context. */
+pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx);
+
+/* Stop keeping the loop alive / keep it alive again (the default). */
+int pawl_remote_unref(pawl_remote *r);
+int pawl_remote_ref(pawl_remote *r);
+
+/* Close, on the loop's thread, after every thread that may ring it has
+ * stopped ringing.  A ring not yet delivered is dropped.  A task waiting
+ * on it is woken and its wait returns PAWL_ECLOSED; it reads the remote
+ * once more to learn that, so free the memory only after no task is left
+ * awaiting it (with no waiter, at once). */
+int pawl_remote_close(pawl_remote *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAWL_LOOP_H */

@@ -1,0 +1,23 @@
+/*
+ * pawl/pawl.h -- everything.  Include this, or the one module you need.
+ *
+ *   pawl/pt.h        resume points and protothreads (header-only)
+ *   pawl/error.h     error codes, pawl_strerror, pawl_err_name
+ *   pawl/task.h      tasks, poll context, wakers, join, the task macros
+ *   pawl/loop.h      the loop, microtasks, remote wakes, the allocator
+ *   pawl/platform.h  the platform seam, the virtual clock, POSIX
+ */
+#ifndef PAWL_PAWL_H
+#define PAWL_PAWL_H
+
+#include "pawl/error.h"
+#include "pawl/loop.h"
+#include "pawl/platform.h"
+#include "pawl/pt.h"
+#include "pawl/task.h"
+
+#define PAWL_VERSION_MAJOR 0
+#define PAWL_VERSION_MINOR 1
+#define PAWL_VERSION_PATCH 0
+
+#endif /* PAWL_PAWL_H */

@@ -1,0 +1,75 @@
+/*
+ * src/internal.h -- what the loop, task and remote files share.  Not
+ * installed.  Internal non-static names start with pawl__.
+ */
+#ifndef PAWL_INTERNAL_H
+#define PAWL_INTERNAL_H
+
+#include "pawl/pawl.h"
+
+/* pawl_loop.pawl__magic: a zeroed loop reads as "never initialised". */
+#define PAWL__LOOP_OPEN 0x7061776cu   /* "pawl" */
+#define PAWL__LOOP_CLOSED 0x636c6f73u /* "clos" */
+
+/* pawl_loop.pawl__flags */
+enum {
+    PAWL__L_RUNNING = 1u << 0, /* inside pawl_loop_run */
+    PAWL__L_STOP = 1u << 1     /* pawl_loop_stop was called */
+};
+
+/* The two low bits of pawl_task.pawl__link (see pawl/task.h). */
+enum {
+    PAWL__LINK_TAG = 3u,
+    PAWL__LINK_WAITING = 1u,
+    PAWL__LINK_TAIL = 2u,
+    PAWL__LINK_RUNNING = 3u
+};
+
+static inline int pawl__loop_check(const pawl_loop *loop)
+{
+    if (loop == NULL)
+        return PAWL_EINVAL;
+    if (loop->pawl__magic == PAWL__LOOP_OPEN)
+        return 0;
+    return loop->pawl__magic == PAWL__LOOP_CLOSED ? PAWL_ECLOSED : PAWL_EUNINIT;
+}
+
+/* Append to the run queue.  The task must not be queued already. */
+static inline void pawl__run_push(pawl_loop *loop, pawl_task *t)
+{
+    t->pawl__link = (uintptr_t)loop | PAWL__LINK_TAIL;
+    if (loop->pawl__run_tail != NULL)
+        loop->pawl__run_tail->pawl__link = (uintptr_t)t;
+    else
+        loop->pawl__run_head = t;
+    loop->pawl__run_tail = t;
+}
+
+/* Put a task that is WAITING on the run queue; anything else is left as it
+ * is (QUEUED: already there; RUNNING: noted, re-queued after its poll;
+ * not on a loop: nothing to do). */
+static inline void pawl__wake_task(pawl_task *t)
+{
+    uintptr_t link = t->pawl__link;
+    if ((link & PAWL__LINK_TAG) == PAWL__LINK_WAITING)
+        pawl__run_push((pawl_loop *)(link & ~(uintptr_t)PAWL__LINK_TAG), t);
+    else if ((link & PAWL__LINK_TAG) == PAWL__LINK_RUNNING)
+        t->pawl__state |= PAWL__T_WOKEN;
+}
+
+/* The loop a live task belongs to, or NULL if it is not on one.  O(1)
+ * unless the task is QUEUED, when the queue is followed to its tail,
+ * which carries the loop. */
+pawl_loop *pawl__task_loop(const pawl_task *t);
+
+void pawl__microtasks_drain(pawl_loop *loop);
+
+/* Remote wakes: move the inbox (filled by other threads) to the ready
+ * list, and deliver the ready list. */
+void pawl__remote_collect(pawl_loop *loop);
+void pawl__remote_deliver(pawl_loop *loop);
+
+void *pawl__alloc(pawl_loop *loop, size_t size);
+void pawl__free(pawl_loop *loop, void *ptr, size_t size);
+
+#endif /* PAWL_INTERNAL_H */

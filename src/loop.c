@@ -1,0 +1,346 @@
+/*
+ * src/loop.c -- the executor: the run queue, the iteration, microtasks.
+ *
+ * The run queue is an intrusive singly linked FIFO threaded through
+ * pawl_task.pawl__link (see pawl/task.h for the tagging).  A task is on it
+ * at most once; waking a queued task costs one load and one test.
+ *
+ * The task phase polls from the front until the queue is empty or
+ * `poll_budget` polls have run.  A task woken during the phase goes to the
+ * back and can run again in the same phase while the budget lasts: a
+ * wake-to-poll hop costs a push, a pop and a call, not a loop iteration.
+ * The budget is what keeps timers and I/O from starving (docs/design.md
+ * explains why this replaced the brief's "each task woken before the phase,
+ * once").
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Marks the last microtask in the queue (NULL means "not queued"). */
+#define MT_END(loop) ((pawl_microtask *)(void *)(loop))
+
+int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
+{
+    if (loop == NULL)
+        return PAWL_EINVAL;
+    pawl_loop_opts o = {0};
+    if (opts != NULL)
+        o = *opts;
+    if (o.await_budget > INT_MAX)
+        return PAWL_EINVAL;
+    memset(loop, 0, sizeof *loop);
+    atomic_init(&loop->pawl__remote_inbox, NULL);
+    atomic_init(&loop->pawl__notified, 0);
+    if (o.platform != NULL) {
+        if (o.platform->ops == NULL)
+            return PAWL_EINVAL;
+        loop->pawl__platform = o.platform;
+    } else {
+        int rc = pawl_posix_platform_init(&loop->pawl__default_platform);
+        if (rc != 0)
+            return rc;
+        loop->pawl__platform = &loop->pawl__default_platform.base;
+    }
+    loop->pawl__alloc = o.alloc != NULL ? o.alloc : pawl_default_alloc;
+    loop->pawl__alloc_ud = o.alloc_ud;
+    loop->pawl__poll_budget = o.poll_budget ? o.poll_budget : PAWL_DEFAULT_POLL_BUDGET;
+    loop->pawl__await_budget = (int)(o.await_budget ? o.await_budget : PAWL_DEFAULT_AWAIT_BUDGET);
+    loop->pawl__now_ns = loop->pawl__platform->ops->now_ns(loop->pawl__platform);
+    loop->pawl__magic = PAWL__LOOP_OPEN;
+    return 0;
+}
+
+int pawl_loop_close(pawl_loop *loop)
+{
+    int rc = pawl__loop_check(loop);
+    if (rc != 0)
+        return rc;
+    if (loop->pawl__flags & PAWL__L_RUNNING)
+        return PAWL_EBUSY;
+    if (loop->pawl__live_tasks != 0 || loop->pawl__handles != 0 ||
+        loop->pawl__mt_head != NULL)
+        return PAWL_EBUSY;
+    if (loop->pawl__platform == &loop->pawl__default_platform.base)
+        loop->pawl__platform->ops->close(loop->pawl__platform);
+    loop->pawl__magic = PAWL__LOOP_CLOSED;
+    return 0;
+}
+
+int pawl_loop_alive(const pawl_loop *loop)
+{
+    if (pawl__loop_check(loop) != 0)
+        return 0;
+    return loop->pawl__live_tasks != 0 || loop->pawl__refs != 0 ||
+           loop->pawl__mt_head != NULL;
+}
+
+uint64_t pawl_loop_now_ns(const pawl_loop *loop)
+{
+    return loop->pawl__now_ns;
+}
+
+uint64_t pawl_loop_now(const pawl_loop *loop)
+{
+    return loop->pawl__now_ns / 1000000u;
+}
+
+uint64_t pawl_loop_iterations(const pawl_loop *loop)
+{
+    return loop->pawl__iterations;
+}
+
+int pawl_loop_stop(pawl_loop *loop)
+{
+    int rc = pawl__loop_check(loop);
+    if (rc != 0)
+        return rc;
+    loop->pawl__flags |= PAWL__L_STOP;
+    return 0;
+}
+
+/* ---- microtasks -------------------------------------------------------- */
+
+int pawl_microtask_init(pawl_microtask *m, pawl_microtask_fn *fn, void *arg)
+{
+    if (m == NULL || fn == NULL)
+        return PAWL_EINVAL;
+    m->pawl__next = NULL;
+    m->pawl__fn = fn;
+    m->pawl__arg = arg;
+    return 0;
+}
+
+int pawl_microtask_queue(pawl_loop *loop, pawl_microtask *m)
+{
+    int rc = pawl__loop_check(loop);
+    if (rc != 0)
+        return rc;
+    if (m == NULL || m->pawl__fn == NULL)
+        return PAWL_EINVAL;
+    if (m->pawl__next != NULL)
+        return PAWL_EBUSY;
+    m->pawl__next = MT_END(loop);
+    if (loop->pawl__mt_tail != NULL)
+        loop->pawl__mt_tail->pawl__next = m;
+    else
+        loop->pawl__mt_head = m;
+    loop->pawl__mt_tail = m;
+    return 0;
+}
+
+/* The node of pawl_queue_microtask: freed before the user's function runs,
+ * so that function may queue another without the two coexisting. */
+typedef struct owned_microtask {
+    pawl_microtask node;
+    pawl_loop *loop;
+    pawl_microtask_fn *fn;
+    void *arg;
+} owned_microtask;
+
+static void owned_microtask_run(void *p)
+{
+    owned_microtask *o = p;
+    pawl_microtask_fn *fn = o->fn;
+    void *arg = o->arg;
+    pawl__free(o->loop, o, sizeof *o);
+    fn(arg);
+}
+
+int pawl_queue_microtask(pawl_loop *loop, pawl_microtask_fn *fn, void *arg)
+{
+    int rc = pawl__loop_check(loop);
+    if (rc != 0)
+        return rc;
+    if (fn == NULL)
+        return PAWL_EINVAL;
+    owned_microtask *o = pawl__alloc(loop, sizeof *o);
+    if (o == NULL)
+        return PAWL_ENOMEM;
+    o->loop = loop;
+    o->fn = fn;
+    o->arg = arg;
+    pawl_microtask_init(&o->node, owned_microtask_run, o);
+    return pawl_microtask_queue(loop, &o->node);
+}
+
+void pawl__microtasks_drain(pawl_loop *loop)
+{
+    pawl_microtask *m;
+    while ((m = loop->pawl__mt_head) != NULL) {
+        pawl_microtask *next = m->pawl__next;
+        if (next == MT_END(loop)) {
+            loop->pawl__mt_head = NULL;
+            loop->pawl__mt_tail = NULL;
+        } else {
+            loop->pawl__mt_head = next;
+        }
+        m->pawl__next = NULL; /* may be queued again from its own fn */
+        m->pawl__fn(m->pawl__arg);
+    }
+}
+
+/* ---- the task phase ---------------------------------------------------- */
+
+/*
+ *   RUNNING --READY--> DONE   result stored, generation advanced (every
+ *                             waker handed out so far goes stale), the
+ *                             joiner woken.
+ */
+static void task_complete(pawl_loop *loop, pawl_task *t)
+{
+    pawl_gen st = t->pawl__state;
+    t->pawl__lc = (st & PAWL__T_CANCEL) ? (pawl_lc)PAWL_ECANCELED : 0;
+    t->pawl__link = 0;
+    t->pawl__state = (pawl_gen)(((unsigned long)(st & PAWL__T_GEN_MASK) +
+                                 (1ul << PAWL__T_GEN_SHIFT)) &
+                                PAWL__T_GEN_MASK) |
+                     PAWL__T_DONE;
+    loop->pawl__live_tasks--;
+    pawl_task *joiner = t->pawl__joiner;
+    if (joiner != NULL) {
+        t->pawl__joiner = NULL;
+        pawl__wake_task(joiner);
+    }
+}
+
+/*
+ *   QUEUED --poll--> RUNNING --PENDING--> WAITING, or QUEUED if woken
+ *                                         while running
+ *                            --PENDING at the cleanup marker--> poll again
+ *                            --READY--> DONE
+ */
+static void task_poll(pawl_loop *loop, pawl_task *t)
+{
+    pawl_cx cx;
+    cx.loop = loop;
+    cx.task = t;
+    pawl_gen st = t->pawl__state;
+    if ((st & (PAWL__T_CANCEL | PAWL__T_STARTED)) == PAWL__T_CANCEL) {
+        /* Canceled before it ever ran: it never runs, not even its cleanup
+         * section, which may rely on what the body would have set up. */
+        task_complete(loop, t);
+        return;
+    }
+    t->pawl__state = st | PAWL__T_STARTED;
+    for (;;) {
+        cx.pawl__budget = loop->pawl__await_budget;
+        cx.pawl__flags = (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) == PAWL__T_CANCEL
+                             ? PAWL__CX_CANCEL
+                             : 0u;
+        t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
+        if (t->pawl__poll(t, &cx) != PAWL_PENDING) {
+            task_complete(loop, t);
+            break;
+        }
+        if (t->pawl__lc == PAWL__LC_CLEANUP || t->pawl__lc == PAWL__LC_FINISH)
+            continue; /* unwinding: land on the cleanup section or the end */
+        if (t->pawl__state & PAWL__T_WOKEN) {
+            t->pawl__state &= (pawl_gen)~PAWL__T_WOKEN;
+            pawl__run_push(loop, t);
+        } else {
+            t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
+        }
+        break;
+    }
+    if (loop->pawl__mt_head != NULL)
+        pawl__microtasks_drain(loop);
+}
+
+static void phase_tasks(pawl_loop *loop)
+{
+    for (unsigned budget = loop->pawl__poll_budget; budget != 0; budget--) {
+        pawl_task *t = loop->pawl__run_head;
+        if (t == NULL)
+            break;
+        uintptr_t next = t->pawl__link;
+        if (next & PAWL__LINK_TAIL) {
+            loop->pawl__run_head = NULL;
+            loop->pawl__run_tail = NULL;
+        } else {
+            loop->pawl__run_head = (pawl_task *)next;
+        }
+        task_poll(loop, t);
+    }
+}
+
+/* ---- the other phases -------------------------------------------------- */
+
+/* Timers run here once the timers layer exists; until then nothing is
+ * ever due. */
+static void phase_timers(pawl_loop *loop)
+{
+    (void)loop;
+}
+
+/* The earliest deadline the poll phase must wake up for. */
+static uint64_t next_deadline(const pawl_loop *loop)
+{
+    (void)loop;
+    return PAWL_FOREVER;
+}
+
+/* Wait until `deadline` (0: do not block) or a remote wake, then deliver
+ * remote wakes.  Order matters against pawl_wake_remote: the platform
+ * drains its notification first, then `notified` is cleared, then the
+ * inbox is taken; so a ring that lands after the inbox was taken finds
+ * `notified` clear and notifies again, and no ring is ever left waiting. */
+static int phase_poll(pawl_loop *loop, uint64_t deadline)
+{
+    if (deadline == 0 &&
+        atomic_load_explicit(&loop->pawl__notified, memory_order_acquire) == 0)
+        return 0; /* nothing to wait for and nothing rang */
+    pawl_platform *p = loop->pawl__platform;
+    int rc = p->ops->wait(p, deadline);
+    if (rc != 0)
+        return rc;
+    if (atomic_exchange_explicit(&loop->pawl__notified, 0, memory_order_acq_rel) != 0)
+        pawl__remote_collect(loop);
+    if (loop->pawl__remote_ready != NULL)
+        pawl__remote_deliver(loop);
+    return 0;
+}
+
+/* setImmediate callbacks run here once the timers layer exists. */
+static void phase_check(pawl_loop *loop)
+{
+    (void)loop;
+}
+
+int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
+{
+    int rc = pawl__loop_check(loop);
+    if (rc != 0)
+        return rc;
+    if (mode != PAWL_RUN_DEFAULT && mode != PAWL_RUN_ONCE && mode != PAWL_RUN_NOWAIT)
+        return PAWL_EINVAL;
+    if (loop->pawl__flags & PAWL__L_RUNNING)
+        return PAWL_EBUSY;
+    loop->pawl__flags |= PAWL__L_RUNNING;
+    pawl_platform *p = loop->pawl__platform;
+    int result;
+    for (;;) {
+        loop->pawl__now_ns = p->ops->now_ns(p);
+        loop->pawl__iterations++;
+        phase_timers(loop);
+        phase_tasks(loop);
+        uint64_t deadline = 0;
+        if (mode != PAWL_RUN_NOWAIT && !(loop->pawl__flags & PAWL__L_STOP) &&
+            loop->pawl__run_head == NULL && pawl_loop_alive(loop))
+            deadline = next_deadline(loop);
+        rc = phase_poll(loop, deadline);
+        if (rc < 0) {
+            result = rc;
+            break;
+        }
+        phase_check(loop);
+        int alive = pawl_loop_alive(loop) || loop->pawl__run_head != NULL;
+        if (mode != PAWL_RUN_DEFAULT || (loop->pawl__flags & PAWL__L_STOP) || !alive) {
+            result = alive;
+            break;
+        }
+    }
+    loop->pawl__flags &= ~(uint32_t)(PAWL__L_RUNNING | PAWL__L_STOP);
+    return result;
+}

@@ -1,0 +1,189 @@
+/*
+ * src/remote.c -- remote wakes: the one path into a loop from other
+ * threads, signal handlers and interrupt handlers.
+ *
+ * The inbox is a Treiber stack (lock-free LIFO) of remotes.  Producers push
+ * with a compare-and-swap; the loop takes the whole stack with one
+ * exchange, so it never pops single nodes and the ABA problem cannot
+ * arise.  Each remote's `pending` flag keeps it on the stack at most once:
+ * only the ring that turns it from 0 to 1 pushes, later rings coalesce.
+ *
+ *   idle --ring (pending 0->1)--> inbox --collect--> ready list
+ *        <------------- deliver (pending 1->0, then callback/waker) -----
+ *
+ * The loop clears `pending` *before* it delivers, with an exchange, so a
+ * ring that coalesced into this delivery happened before the delivery
+ * runs (and what the ringing thread wrote before ringing is visible to the
+ * callback), and a ring after the clear pushes again.
+ */
+#include "internal.h"
+
+int pawl_remote_init(pawl_loop *loop, pawl_remote *r, pawl_remote_fn *fn, void *arg)
+{
+    int rc = pawl__loop_check(loop);
+    if (rc != 0)
+        return rc;
+    if (r == NULL)
+        return PAWL_EINVAL;
+    atomic_init(&r->pawl__next, NULL);
+    atomic_init(&r->pawl__pending, 0);
+    r->pawl__loop = loop;
+    r->pawl__ready_next = NULL;
+    r->pawl__fn = fn;
+    r->pawl__arg = arg;
+    r->pawl__waiter = (pawl_waker){0};
+    r->pawl__rung = 0;
+    r->pawl__ref = 1;
+    loop->pawl__refs++;
+    loop->pawl__handles++;
+    return 0;
+}
+
+int pawl_wake_remote(pawl_remote *r)
+{
+    if (r == NULL)
+        return PAWL_EINVAL;
+    pawl_loop *loop = r->pawl__loop;
+    if (loop == NULL)
+        return PAWL_ECLOSED;
+    if (atomic_exchange_explicit(&r->pawl__pending, 1, memory_order_acq_rel) != 0)
+        return 0; /* coalesced into the delivery already on its way */
+    pawl_remote *head = atomic_load_explicit(&loop->pawl__remote_inbox, memory_order_relaxed);
+    do {
+        atomic_store_explicit(&r->pawl__next, head, memory_order_relaxed);
+    } while (!atomic_compare_exchange_weak_explicit(&loop->pawl__remote_inbox, &head, r,
+                                                    memory_order_release,
+                                                    memory_order_relaxed));
+    if (atomic_exchange_explicit(&loop->pawl__notified, 1, memory_order_acq_rel) == 0)
+        loop->pawl__platform->ops->notify(loop->pawl__platform);
+    return 0;
+}
+
+void pawl__remote_collect(pawl_loop *loop)
+{
+    pawl_remote *r = atomic_exchange_explicit(&loop->pawl__remote_inbox, NULL,
+                                              memory_order_acquire);
+    /* The stack is newest-first; reverse it so remotes are delivered in
+     * the order they first rang. */
+    pawl_remote *fifo = NULL;
+    while (r != NULL) {
+        pawl_remote *next = atomic_load_explicit(&r->pawl__next, memory_order_relaxed);
+        r->pawl__ready_next = fifo;
+        fifo = r;
+        r = next;
+    }
+    if (fifo == NULL)
+        return;
+    pawl_remote **tail = &loop->pawl__remote_ready;
+    while (*tail != NULL)
+        tail = &(*tail)->pawl__ready_next;
+    *tail = fifo;
+}
+
+void pawl__remote_deliver(pawl_loop *loop)
+{
+    pawl_remote *r;
+    while ((r = loop->pawl__remote_ready) != NULL) {
+        loop->pawl__remote_ready = r->pawl__ready_next;
+        r->pawl__ready_next = NULL;
+        atomic_exchange_explicit(&r->pawl__pending, 0, memory_order_acq_rel);
+        r->pawl__rung = 1;
+        if (r->pawl__waiter.task != NULL) {
+            pawl_waker w = r->pawl__waiter;
+            r->pawl__waiter = (pawl_waker){0};
+            pawl_wake(w);
+        }
+        if (r->pawl__fn != NULL) {
+            r->pawl__fn(r, r->pawl__arg);
+            if (loop->pawl__mt_head != NULL)
+                pawl__microtasks_drain(loop);
+        }
+    }
+}
+
+pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx)
+{
+    if (r == NULL || cx == NULL)
+        return PAWL_EINVAL;
+    if (r->pawl__loop == NULL)
+        return PAWL_ECLOSED;
+    if (r->pawl__loop != cx->loop)
+        return PAWL_EFOREIGN;
+    bool mine = r->pawl__waiter.task == cx->task;
+    if (pawl_cx_canceled(cx)) {
+        if (mine)
+            r->pawl__waiter = (pawl_waker){0};
+        return PAWL_ECANCELED;
+    }
+    if (r->pawl__rung) {
+        r->pawl__rung = 0;
+        if (mine)
+            r->pawl__waiter = (pawl_waker){0};
+        return PAWL_READY;
+    }
+    if (!mine && r->pawl__waiter.task != NULL) {
+        pawl_task *other = r->pawl__waiter.task;
+        /* Another live task of the same generation is waiting: refuse.  A
+         * stale waiter (finished task) is simply replaced. */
+        if ((other->pawl__state & PAWL__T_GEN_MASK) == r->pawl__waiter.gen &&
+            other->pawl__link != 0)
+            return PAWL_EBUSY;
+    }
+    r->pawl__waiter = pawl_cx_waker(cx);
+    return PAWL_PENDING;
+}
+
+int pawl_remote_unref(pawl_remote *r)
+{
+    if (r == NULL)
+        return PAWL_EINVAL;
+    if (r->pawl__loop == NULL)
+        return PAWL_ECLOSED;
+    if (r->pawl__ref) {
+        r->pawl__ref = 0;
+        r->pawl__loop->pawl__refs--;
+    }
+    return 0;
+}
+
+int pawl_remote_ref(pawl_remote *r)
+{
+    if (r == NULL)
+        return PAWL_EINVAL;
+    if (r->pawl__loop == NULL)
+        return PAWL_ECLOSED;
+    if (!r->pawl__ref) {
+        r->pawl__ref = 1;
+        r->pawl__loop->pawl__refs++;
+    }
+    return 0;
+}
+
+int pawl_remote_close(pawl_remote *r)
+{
+    if (r == NULL)
+        return PAWL_EINVAL;
+    pawl_loop *loop = r->pawl__loop;
+    if (loop == NULL)
+        return PAWL_ECLOSED;
+    /* Take it off the inbox and the ready list, whichever it is on. */
+    pawl__remote_collect(loop);
+    for (pawl_remote **p = &loop->pawl__remote_ready; *p != NULL; p = &(*p)->pawl__ready_next) {
+        if (*p == r) {
+            *p = r->pawl__ready_next;
+            break;
+        }
+    }
+    r->pawl__ready_next = NULL;
+    atomic_store_explicit(&r->pawl__pending, 0, memory_order_relaxed);
+    if (r->pawl__ref)
+        loop->pawl__refs--;
+    loop->pawl__handles--;
+    r->pawl__loop = NULL;
+    if (r->pawl__waiter.task != NULL) {
+        pawl_waker w = r->pawl__waiter;
+        r->pawl__waiter = (pawl_waker){0};
+        pawl_wake(w); /* its wait now returns PAWL_ECLOSED */
+    }
+    return 0;
+}
