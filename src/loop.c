@@ -323,6 +323,11 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
     for (;;) {
         loop->pawl__now_ns = p->ops->now_ns(p);
         loop->pawl__iterations++;
+        /* Microtasks queued from outside the loop (Node's "main script")
+         * run before anything else, as Node drains them before its first
+         * timer. */
+        if (loop->pawl__mt_head != NULL)
+            pawl__microtasks_drain(loop);
         phase_timers(loop);
         phase_tasks(loop);
         uint64_t deadline = 0;

@@ -5,7 +5,8 @@
  * =========================================================
  *
  *   1. now      read the platform clock once; every callback in this
- *               iteration sees the same pawl_loop_now().
+ *               iteration sees the same pawl_loop_now().  Microtasks queued
+ *               from outside the loop (before run) are drained here.
  *   2. timers   due timers run in (deadline, arm order), microtasks drained
  *               after each.                 [filled in by the timers layer]
  *   3. tasks    poll queued tasks in FIFO order, microtasks drained after

@@ -1,0 +1,314 @@
+/*
+ * tests/test_alloc.c -- the core never allocates, and what does allocate
+ * goes through the loop's replaceable allocator and survives its failure.
+ *
+ * This test is linked with -Wl,--wrap=malloc,calloc,realloc,free: every call
+ * to those from the pawl library objects (and from this file) lands in the
+ * __wrap_ functions below, which count while a probe is armed.  cmocka's own
+ * allocations happen in its shared library and are not wrapped.
+ *
+ * The probe is the one piece of file-level state: interposed functions have
+ * no other way to report.  Each case arms it fresh (probe_arm) and reads it
+ * before the next case starts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pawl/pawl.h"
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+
+static struct {
+    int armed;
+    long libc_calls;
+} probe;
+
+static void probe_arm(void)
+{
+    probe.libc_calls = 0;
+    probe.armed = 1;
+}
+
+static long probe_disarm(void)
+{
+    probe.armed = 0;
+    return probe.libc_calls;
+}
+
+void *__wrap_malloc(size_t n)
+{
+    probe.libc_calls += probe.armed;
+    return __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+    probe.libc_calls += probe.armed;
+    return __real_calloc(n, m);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    probe.libc_calls += probe.armed;
+    return __real_realloc(p, n);
+}
+
+void __wrap_free(void *p)
+{
+    probe.libc_calls += probe.armed && p != NULL;
+    __real_free(p);
+}
+
+/* A pawl allocator that counts, and fails on demand. */
+typedef struct counting_alloc {
+    long allocs;
+    long frees;
+    long live_bytes;
+    int fail;
+} counting_alloc;
+
+static void *counting_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_size)
+{
+    counting_alloc *c = ud;
+    if (new_size == 0) {
+        if (ptr != NULL) {
+            c->frees++;
+            c->live_bytes -= (long)old_size;
+        }
+        __real_free(ptr);
+        return NULL;
+    }
+    if (c->fail)
+        return NULL;
+    c->allocs++;
+    c->live_bytes += (long)new_size - (long)old_size;
+    return __real_realloc(ptr, new_size);
+}
+
+/* ---- a workload that touches every core path ---------------------------- */
+
+typedef struct event {
+    int set;
+    pawl_waker waiter;
+} event;
+
+static pawl_poll event_poll(event *ev, pawl_cx *cx)
+{
+    if (pawl_cx_canceled(cx)) {
+        ev->waiter = (pawl_waker){0};
+        return PAWL_ECANCELED;
+    }
+    if (ev->set) {
+        ev->set = 0;
+        return PAWL_READY;
+    }
+    ev->waiter = pawl_cx_waker(cx);
+    return PAWL_PENDING;
+}
+
+typedef struct worker {
+    pawl_task task;
+    event ev;
+    int i;
+    int rc;
+} worker;
+
+static pawl_poll worker_poll(pawl_task *t, pawl_cx *cx)
+{
+    worker *w = PAWL_CONTAINER_OF(t, worker, task);
+    PAWL_BEGIN(cx);
+    for (w->i = 0; w->i < 3; w->i++) {
+        PAWL_AWAIT(cx, w->rc, event_poll(&w->ev, cx));
+        PAWL_YIELD(cx);
+    }
+    PAWL_CLEANUP(cx);
+    PAWL_END(cx);
+}
+
+typedef struct boss {
+    pawl_task task;
+    worker *a, *b;
+    int rc_a, rc_b;
+} boss;
+
+static pawl_poll boss_poll(pawl_task *t, pawl_cx *cx)
+{
+    boss *s = PAWL_CONTAINER_OF(t, boss, task);
+    PAWL_BEGIN(cx);
+    PAWL_AWAIT(cx, s->rc_a, pawl_task_join(&s->a->task, cx));
+    assert_int_equal(pawl_task_cancel(cx->loop, &s->b->task), 0);
+    PAWL_AWAIT(cx, s->rc_b, pawl_task_join(&s->b->task, cx));
+    PAWL_END(cx);
+}
+
+/* spawn, poll, wake, yield, join, cancel, microtask (intrusive), remote. */
+static void mt_fn(void *arg)
+{
+    (*(int *)arg)++;
+}
+
+static void run_workload(pawl_loop *loop)
+{
+    worker a, b;
+    boss s = {.a = &a, .b = &b};
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    pawl_task_init(&a.task, worker_poll);
+    pawl_task_init(&b.task, worker_poll);
+    pawl_task_init(&s.task, boss_poll);
+    assert_int_equal(pawl_task_spawn(loop, &a.task), 0);
+    assert_int_equal(pawl_task_spawn(loop, &b.task), 0);
+    assert_int_equal(pawl_task_spawn(loop, &s.task), 0);
+    int mt_runs = 0;
+    pawl_microtask m;
+    pawl_microtask_init(&m, mt_fn, &mt_runs);
+    assert_int_equal(pawl_microtask_queue(loop, &m), 0);
+    pawl_remote r;
+    assert_int_equal(pawl_remote_init(loop, &r, NULL, NULL), 0);
+    assert_int_equal(pawl_wake_remote(&r), 0);
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(pawl_loop_run(loop, PAWL_RUN_NOWAIT), 1);
+        a.ev.set = 1;
+        pawl_wake(a.ev.waiter);
+    }
+    assert_int_equal(pawl_remote_close(&r), 0);
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(s.rc_a, 0);
+    assert_int_equal(s.rc_b, PAWL_ECANCELED);
+    assert_int_equal(mt_runs, 1);
+}
+
+static void core_makes_no_allocation_on_the_virtual_clock(void **state)
+{
+    (void)state;
+    counting_alloc c = {0};
+    pawl_vclock vc;
+    pawl_vclock_init(&vc, 0);
+    pawl_loop loop;
+    probe_arm();
+    assert_int_equal(pawl_loop_init(&loop, &(pawl_loop_opts){.platform = &vc.base,
+                                                             .alloc = counting_alloc_fn,
+                                                             .alloc_ud = &c}),
+                     0);
+    run_workload(&loop);
+    assert_int_equal(pawl_loop_close(&loop), 0);
+    assert_int_equal(probe_disarm(), 0);
+    assert_int_equal(c.allocs, 0);
+}
+
+static void core_makes_no_allocation_on_the_posix_platform(void **state)
+{
+    (void)state;
+    counting_alloc c = {0};
+    pawl_loop loop;
+    probe_arm();
+    assert_int_equal(pawl_loop_init(&loop, &(pawl_loop_opts){.alloc = counting_alloc_fn,
+                                                             .alloc_ud = &c}),
+                     0);
+    run_workload(&loop);
+    assert_int_equal(pawl_loop_close(&loop), 0);
+    assert_int_equal(probe_disarm(), 0);
+    assert_int_equal(c.allocs, 0);
+}
+
+/* The probe itself works: a libc allocation while armed is counted. */
+static void probe_counts_a_real_allocation(void **state)
+{
+    (void)state;
+    probe_arm();
+    void *p = malloc(16);
+    free(p);
+    assert_int_equal(probe_disarm(), 2);
+}
+
+/* ---- the allocating convenience ---------------------------------------- */
+
+static void queue_microtask_allocates_once_and_frees_before_running(void **state)
+{
+    (void)state;
+    counting_alloc c = {0};
+    pawl_vclock vc;
+    pawl_vclock_init(&vc, 0);
+    pawl_loop loop;
+    assert_int_equal(pawl_loop_init(&loop, &(pawl_loop_opts){.platform = &vc.base,
+                                                             .alloc = counting_alloc_fn,
+                                                             .alloc_ud = &c}),
+                     0);
+    probe_arm();
+    int runs = 0;
+    assert_int_equal(pawl_queue_microtask(&loop, mt_fn, &runs), 0);
+    assert_int_equal(pawl_queue_microtask(&loop, mt_fn, &runs), 0);
+    assert_int_equal(c.allocs, 2);
+    assert_true(c.live_bytes > 0);
+    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_NOWAIT), 0);
+    assert_int_equal(runs, 2);
+    assert_int_equal(c.frees, 2);
+    assert_int_equal(c.live_bytes, 0);
+    assert_int_equal(probe_disarm(), 0); /* through pawl's allocator only */
+    assert_int_equal(pawl_loop_close(&loop), 0);
+}
+
+static void queue_microtask_reports_allocation_failure_and_never_calls(void **state)
+{
+    (void)state;
+    counting_alloc c = {.fail = 1};
+    pawl_vclock vc;
+    pawl_vclock_init(&vc, 0);
+    pawl_loop loop;
+    assert_int_equal(pawl_loop_init(&loop, &(pawl_loop_opts){.platform = &vc.base,
+                                                             .alloc = counting_alloc_fn,
+                                                             .alloc_ud = &c}),
+                     0);
+    int runs = 0;
+    assert_int_equal(pawl_queue_microtask(&loop, mt_fn, &runs), PAWL_ENOMEM);
+    assert_int_equal(pawl_loop_alive(&loop), 0); /* nothing was queued */
+    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(runs, 0);
+    /* The loop is intact: once memory is back, the call works. */
+    c.fail = 0;
+    assert_int_equal(pawl_queue_microtask(&loop, mt_fn, &runs), 0);
+    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(runs, 1);
+    assert_int_equal(c.live_bytes, 0);
+    assert_int_equal(pawl_loop_close(&loop), 0);
+}
+
+static void default_allocator_allocates_resizes_and_frees(void **state)
+{
+    (void)state;
+    probe_arm();
+    char *p = pawl_default_alloc(NULL, NULL, 0, 8);
+    assert_non_null(p);
+    memcpy(p, "pawl!!!", 8);
+    p = pawl_default_alloc(NULL, p, 8, 64);
+    assert_non_null(p);
+    assert_string_equal(p, "pawl!!!");
+    assert_null(pawl_default_alloc(NULL, p, 64, 0));
+    assert_null(pawl_default_alloc(NULL, NULL, 0, 0)); /* free(NULL) */
+    assert_int_equal(probe_disarm(), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(probe_counts_a_real_allocation),
+        cmocka_unit_test(core_makes_no_allocation_on_the_virtual_clock),
+        cmocka_unit_test(core_makes_no_allocation_on_the_posix_platform),
+        cmocka_unit_test(queue_microtask_allocates_once_and_frees_before_running),
+        cmocka_unit_test(queue_microtask_reports_allocation_failure_and_never_calls),
+        cmocka_unit_test(default_allocator_allocates_resizes_and_frees),
+    };
+    return cmocka_run_group_tests_name("alloc", tests, NULL, NULL);
+}
