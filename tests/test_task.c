@@ -252,6 +252,47 @@ static void waker_restarted_task_runs_from_the_top(void **state)
     assert_int_equal(w.cleanups, 2);
 }
 
+/* A future that stores the waker and then wakes it at once, as a future
+ * does when its event races with the registration. */
+typedef struct eager {
+    int polls_left;
+} eager;
+
+static pawl_poll eager_poll(eager *f, pawl_cx *cx)
+{
+    if (f->polls_left-- <= 0)
+        return PAWL_READY;
+    pawl_wake(pawl_cx_waker(cx)); /* the task is RUNNING right now */
+    return PAWL_PENDING;
+}
+
+typedef struct eager_task {
+    pawl_task task;
+    eager f;
+    int rc;
+    int polls;
+} eager_task;
+
+static pawl_poll eager_task_poll(pawl_task *t, pawl_cx *cx)
+{
+    eager_task *k = PAWL_CONTAINER_OF(t, eager_task, task);
+    k->polls++;
+    PAWL_BEGIN(cx);
+    PAWL_AWAIT(cx, k->rc, eager_poll(&k->f, cx));
+    PAWL_END(cx);
+}
+
+static void waker_called_during_its_own_poll_requeues_after_the_poll(void **state)
+{
+    env *e = *state;
+    eager_task k = {.f = {.polls_left = 3}};
+    pawl_task_init(&k.task, eager_task_poll);
+    assert_int_equal(pawl_task_spawn(&e->loop, &k.task), 0);
+    assert_int_equal(pawl_loop_run(&e->loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(k.polls, 4); /* not lost (would deadlock), not doubled */
+    assert_int_equal(k.rc, PAWL_READY);
+}
+
 /* ---- yield and the order of polls -------------------------------------- */
 
 typedef struct yielder {
@@ -858,6 +899,7 @@ int main(void)
         T(waker_of_recycled_task_does_not_wake_the_new_run),
         T(waker_zeroed_wakes_nothing),
         T(waker_restarted_task_runs_from_the_top),
+        T(waker_called_during_its_own_poll_requeues_after_the_poll),
         T(yield_interleaves_tasks_in_fifo_order),
         T(join_waits_for_the_target_and_reads_its_result),
         T(join_of_a_finished_task_is_ready_at_once),
