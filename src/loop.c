@@ -13,6 +13,7 @@
  * explains why this replaced the brief's "each task woken before the phase,
  * once").
  */
+#include <assert.h>
 #include <limits.h>
 #include <string.h>
 
@@ -230,7 +231,11 @@ static void task_poll(pawl_loop *loop, pawl_task *t)
                              ? PAWL__CX_CANCEL
                              : 0u;
         t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
-        if (t->pawl__poll(t, &cx) != PAWL_PENDING) {
+        pawl_poll r = t->pawl__poll(t, &cx);
+        if (r != PAWL_PENDING) {
+            /* A task leaves through PAWL_END or PAWL_EXIT, never by
+             * returning an error code (its results live in its struct). */
+            assert(r == PAWL_READY);
             task_complete(loop, t);
             break;
         }

@@ -105,16 +105,16 @@ pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx)
 {
     if (r == NULL || cx == NULL)
         return PAWL_EINVAL;
-    if (r->pawl__loop == NULL)
-        return PAWL_ECLOSED;
-    if (r->pawl__loop != cx->loop)
-        return PAWL_EFOREIGN;
     bool mine = r->pawl__waiter.task == cx->task;
     if (pawl_cx_canceled(cx)) {
         if (mine)
             r->pawl__waiter = (pawl_waker){0};
         return PAWL_ECANCELED;
     }
+    if (r->pawl__loop == NULL)
+        return PAWL_ECLOSED;
+    if (r->pawl__loop != cx->loop)
+        return PAWL_EFOREIGN;
     if (r->pawl__rung) {
         r->pawl__rung = 0;
         if (mine)

@@ -94,25 +94,23 @@ pawl_poll pawl_task_join(pawl_task *target, pawl_cx *cx)
     if (target == NULL || cx == NULL || target == cx->task)
         return PAWL_EINVAL;
     pawl_task *self = cx->task;
+    if (pawl_cx_canceled(cx)) {
+        if (target->pawl__joiner == self)
+            target->pawl__joiner = NULL; /* give the registration back */
+        return PAWL_ECANCELED;
+    }
     if (target->pawl__link == 0) {
         if (!(target->pawl__state & PAWL__T_DONE))
             return PAWL_EINVAL; /* never spawned */
         return target->pawl__lc; /* 0 or PAWL_ECANCELED */
     }
-    if (target->pawl__joiner != self) {
-        if (pawl__task_loop(target) != cx->loop)
-            return PAWL_EFOREIGN;
-        if (pawl_cx_canceled(cx))
-            return PAWL_ECANCELED;
-        if (target->pawl__joiner != NULL)
-            return PAWL_EBUSY;
-        target->pawl__joiner = self;
+    if (target->pawl__joiner == self)
         return PAWL_PENDING;
-    }
-    if (pawl_cx_canceled(cx)) {
-        target->pawl__joiner = NULL; /* give the registration back */
-        return PAWL_ECANCELED;
-    }
+    if (pawl__task_loop(target) != cx->loop)
+        return PAWL_EFOREIGN;
+    if (target->pawl__joiner != NULL)
+        return PAWL_EBUSY;
+    target->pawl__joiner = self;
     return PAWL_PENDING;
 }
 

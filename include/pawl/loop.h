@@ -108,8 +108,9 @@ struct pawl_loop {
 
 /* ---- the loop ---------------------------------------------------------- */
 
-/* Errors: PAWL_EINVAL (NULL loop, a zero budget given as negative...),
- * or whatever the default platform's init returned. */
+/* Errors: PAWL_EINVAL (NULL loop, await_budget above INT_MAX, a platform
+ * with no ops), or the default platform's init error (a negative errno,
+ * e.g. when no eventfd can be made). */
 int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts);
 
 /* PAWL_EBUSY while tasks are alive or handles are open (nothing is

@@ -122,9 +122,22 @@
 #ifndef PAWL_PT_H
 #define PAWL_PT_H
 
-#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Checks that stay on in release builds: a broken resume point would
+ * otherwise jump into the middle of nowhere.  pt.h must also compile
+ * freestanding (a firmware build may have no <assert.h>): there, a failed
+ * check traps.  In a hosted debug build assert() names the check first. */
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+#  include <assert.h>
+#  include <stdlib.h>
+#  define PAWL__CHECK(x) ((x) ? (void)0 : (assert(x), abort()))
+#elif defined(__GNUC__)
+#  define PAWL__CHECK(x) ((x) ? (void)0 : __builtin_trap())
+#else
+#  define PAWL__CHECK(x) ((void)0)
+#endif
 
 /* ---- poll results ------------------------------------------------------ */
 
@@ -204,8 +217,18 @@ typedef int16_t pawl_lc;
 
 /* Resume points are case numbers n + 1 (0 is "from the top"); a number
  * that does not fit the resume point type is a compile error, never a
- * silent wrap. */
-#  define PAWL__LC_BEGIN(lc) switch (lc) { case 0:
+ * silent wrap.  A value with no case (except the two reserved ones) means
+ * an await was written inside the user's own switch, which captured its
+ * case label: the default case stops the program instead of silently
+ * skipping the body. */
+#  define PAWL__LC_BEGIN(lc)                                                 \
+    switch (lc) {                                                            \
+    default:                                                                 \
+        /* No case for it: an await inside your own switch (not allowed    \
+         * with this implementation), or memory corruption. */              \
+        PAWL__CHECK((lc) == PAWL__LC_CLEANUP || (lc) == PAWL__LC_FINISH);    \
+        break;                                                               \
+    case 0:
 #  define PAWL__LC_SAVE(lc, n)                                               \
     _Static_assert((n) + 1 < PAWL__LC_MAX, "too many resume points");       \
     (lc) = (pawl_lc)((n) + 1)
@@ -225,16 +248,32 @@ typedef int16_t pawl_lc;
 static inline pawl_lc pawl__lc_offset(ptrdiff_t d)
 {
     /* A task body larger than the resume point type can address (32 KiB
-     * on a 32-bit target) would be silently corrupted: refuse loudly. */
-    assert(d <= PAWL__LC_MAX && d > PAWL__LC_FINISH);
+     * on a 32-bit target) would be silently corrupted: refuse loudly, in
+     * release builds too. */
+    PAWL__CHECK(d <= PAWL__LC_MAX && d > PAWL__LC_FINISH);
     return (pawl_lc)d;
 }
+
+/* `goto *` is GNU C: keep -Wpedantic quiet about the one we mean to use. */
+#  if defined(__clang__)
+#    define PAWL__PEDANTIC_OFF                                               \
+        _Pragma("clang diagnostic push")                                     \
+        _Pragma("clang diagnostic ignored \"-Wgnu-label-as-value\"")
+#    define PAWL__PEDANTIC_ON _Pragma("clang diagnostic pop")
+#  else
+#    define PAWL__PEDANTIC_OFF                                               \
+        _Pragma("GCC diagnostic push")                                       \
+        _Pragma("GCC diagnostic ignored \"-Wpedantic\"")
+#    define PAWL__PEDANTIC_ON _Pragma("GCC diagnostic pop")
+#  endif
 
 #  define PAWL__LC_BEGIN(lc)                                                 \
     switch ((lc) == PAWL__LC_CLEANUP ? 1 : (lc) == PAWL__LC_FINISH ? 2 : 0) {\
     case 0:                                                                  \
+        PAWL__PEDANTIC_OFF                                                   \
         if ((lc) != 0)                                                       \
             goto *(__extension__(void *)((char *)&&pawl__lc_base + (lc)));   \
+        PAWL__PEDANTIC_ON                                                    \
     pawl__lc_base:
 #  define PAWL__LC_SAVE(lc, n)                                               \
     (lc) = pawl__lc_offset(__extension__((char *)&&PAWL__CAT(pawl__lc_, n) - \

@@ -44,6 +44,7 @@
  *         context; its pending await gives back what it   cleanup section,
  *         held and the task jumps to PAWL_CLEANUP (or     then PAWL_END
  *         its end); the join result is PAWL_ECANCELED.
+ *         Canceled before its first poll: DONE at once, never polled.
  *
  *   QUEUED   on the loop's run queue, exactly once.
  *   RUNNING  its poll function is on the stack.  A wake now (including its
@@ -85,7 +86,10 @@ typedef struct pawl_loop pawl_loop;
 typedef struct pawl_task pawl_task;
 typedef struct pawl_cx pawl_cx;
 
-/* The poll function of a task.  Returns PAWL_PENDING or PAWL_READY. */
+/* The poll function of a task.  Returns PAWL_PENDING or PAWL_READY and
+ * nothing else: write the body with the macros below, and leave it through
+ * PAWL_END or PAWL_EXIT, never with `return <error>` (a task reports
+ * errors in its own struct; debug builds assert this). */
 typedef pawl_poll pawl_task_fn(pawl_task *task, pawl_cx *cx);
 
 /* The state word is as wide as the resume point, so that the header is
@@ -186,7 +190,11 @@ int pawl_task_spawn(pawl_loop *loop, pawl_task *task);
 /* Ask a task to stop.  Its pending await reports cancellation (the future
  * gives back what it holds), its cleanup section runs, and its join
  * result becomes PAWL_ECANCELED.  Takes effect when the loop next polls
- * it: cancel is a request, and returns at once.
+ * it: cancel is a request, and returns at once.  A task canceled before
+ * its first poll never runs at all, not even its cleanup section (which
+ * may rely on what the body would have set up).  A cancel requested
+ * before the task finished makes its result PAWL_ECANCELED even if the
+ * body happens to complete in the same poll.
  * Returns 0; also 0, doing nothing, for a DONE task or one already in its
  * cleanup section.  Errors: PAWL_EINVAL (NULL or never spawned),
  * PAWL_EUNINIT / PAWL_ECLOSED (the loop), PAWL_EFOREIGN (the task runs on
@@ -230,7 +238,7 @@ static inline pawl_waker pawl_cx_waker(const pawl_cx *cx)
 
 /* True while the task being polled is being canceled.  A future that sees
  * this must give back whatever it holds (registrations, permits, items not
- * yet taken) and return PAWL_ECANCELED.  Polling a future once with a
+ * yet taken) and return PAWL_ECANCELED, checking it before anything else.  Polling a future once with a
  * canceled context is also how a combinator drops a future it no longer
  * wants: it is the one uniform "drop" in pawl. */
 static inline bool pawl_cx_canceled(const pawl_cx *cx)
