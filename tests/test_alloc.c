@@ -30,7 +30,8 @@ void *__wrap_calloc(size_t n, size_t m);
 void *__wrap_realloc(void *p, size_t n);
 void __wrap_free(void *p);
 
-static struct {
+/* volatile: the compiler must not assume malloc leaves it unchanged. */
+static volatile struct {
     int armed;
     long libc_calls;
 } probe;
