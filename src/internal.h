@@ -34,15 +34,39 @@ static inline int pawl__loop_check(const pawl_loop *loop)
     return loop->pawl__magic == PAWL__LOOP_CLOSED ? PAWL_ECLOSED : PAWL_EUNINIT;
 }
 
-/* Append to the run queue.  The task must not be queued already. */
+#if defined(__GNUC__)
+#  define PAWL__LIKELY(x) __builtin_expect(!!(x), 1)
+#  define PAWL__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#  define PAWL__NOINLINE __attribute__((__noinline__))
+#else
+#  define PAWL__LIKELY(x) (x)
+#  define PAWL__UNLIKELY(x) (x)
+#  define PAWL__NOINLINE
+#endif
+
+/* Append to the run queue: three stores, no branch.  The task must not be
+ * queued already. */
 static inline void pawl__run_push(pawl_loop *loop, pawl_task *t)
 {
     t->pawl__link = (uintptr_t)loop | PAWL__LINK_TAIL;
-    if (loop->pawl__run_tail != NULL)
-        loop->pawl__run_tail->pawl__link = (uintptr_t)t;
-    else
-        loop->pawl__run_head = t;
-    loop->pawl__run_tail = t;
+    *loop->pawl__run_tail = (uintptr_t)t;
+    loop->pawl__run_tail = &t->pawl__link;
+}
+
+/* Take the first task off the run queue, or NULL. */
+static inline pawl_task *pawl__run_pop(pawl_loop *loop)
+{
+    pawl_task *t = (pawl_task *)loop->pawl__run_head;
+    if (t == NULL)
+        return NULL;
+    uintptr_t next = t->pawl__link;
+    if (next & PAWL__LINK_TAIL) {
+        loop->pawl__run_head = 0;
+        loop->pawl__run_tail = &loop->pawl__run_head;
+    } else {
+        loop->pawl__run_head = next;
+    }
+    return t;
 }
 
 /* Put a task that is WAITING on the run queue; anything else is left as it

@@ -32,6 +32,7 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     if (o.await_budget > INT_MAX)
         return PAWL_EINVAL;
     memset(loop, 0, sizeof *loop);
+    loop->pawl__run_tail = &loop->pawl__run_head;
     atomic_init(&loop->pawl__remote_inbox, NULL);
     atomic_init(&loop->pawl__notified, 0);
     if (o.platform != NULL) {
@@ -207,38 +208,50 @@ static void task_complete(pawl_loop *loop, pawl_task *t)
 }
 
 /*
+ * The general case of a poll: a first poll, cancellation, the cleanup
+ * section, a wake during the poll.  `resume` is nonzero when the fast
+ * path below already polled once and handed over the PENDING result.
+ *
  *   QUEUED --poll--> RUNNING --PENDING--> WAITING, or QUEUED if woken
  *                                         while running
  *                            --PENDING at the cleanup marker--> poll again
  *                            --READY--> DONE
  */
-static void task_poll(pawl_loop *loop, pawl_task *t)
+static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t, int resume)
 {
     pawl_cx cx;
     cx.loop = loop;
     cx.task = t;
-    pawl_gen st = t->pawl__state;
-    if ((st & (PAWL__T_CANCEL | PAWL__T_STARTED)) == PAWL__T_CANCEL) {
-        /* Canceled before it ever ran: it never runs, not even its cleanup
-         * section, which may rely on what the body would have set up. */
-        task_complete(loop, t);
-        return;
-    }
-    t->pawl__state = st | PAWL__T_STARTED;
-    for (;;) {
-        cx.pawl__budget = loop->pawl__await_budget;
-        cx.pawl__flags = (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) == PAWL__T_CANCEL
-                             ? PAWL__CX_CANCEL
-                             : 0u;
-        t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
-        pawl_poll r = t->pawl__poll(t, &cx);
-        if (r != PAWL_PENDING) {
-            /* A task leaves through PAWL_END or PAWL_EXIT, never by
-             * returning an error code (its results live in its struct). */
-            assert(r == PAWL_READY);
+    if (!resume) {
+        pawl_gen st = t->pawl__state;
+        if ((st & (PAWL__T_CANCEL | PAWL__T_STARTED)) == PAWL__T_CANCEL) {
+            /* Canceled before it ever ran: it never runs, not even its
+             * cleanup section, which may rely on what the body would have
+             * set up. */
             task_complete(loop, t);
-            break;
+            return;
         }
+        t->pawl__state = st | PAWL__T_STARTED;
+    }
+    for (;;) {
+        if (!resume) {
+            cx.pawl__budget = loop->pawl__await_budget;
+            cx.pawl__flags = (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) ==
+                                     PAWL__T_CANCEL
+                                 ? PAWL__CX_CANCEL
+                                 : 0u;
+            t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
+            pawl_poll r = t->pawl__poll(t, &cx);
+            if (r != PAWL_PENDING) {
+                /* A task leaves through PAWL_END or PAWL_EXIT, never by
+                 * returning an error code (its results live in its
+                 * struct). */
+                assert(r == PAWL_READY);
+                task_complete(loop, t);
+                return;
+            }
+        }
+        resume = 0;
         if (t->pawl__lc == PAWL__LC_CLEANUP || t->pawl__lc == PAWL__LC_FINISH)
             continue; /* unwinding: land on the cleanup section or the end */
         if (t->pawl__state & PAWL__T_WOKEN) {
@@ -247,7 +260,46 @@ static void task_poll(pawl_loop *loop, pawl_task *t)
         } else {
             t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
         }
-        break;
+        return;
+    }
+}
+
+/*
+ * The common case, kept small: a task that is not being canceled or
+ * cleaned up and does not unwind during this poll (a wake during the poll,
+ * PAWL_YIELD included, is handled here too).  Cancellation or cleanup,
+ * before or after the poll, hands over to the general case.  (Unwinding
+ * sets CLEANUP, so one test after the poll covers it.)
+ */
+static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t)
+{
+    enum {
+        SLOW_BEFORE = PAWL__T_CANCEL | PAWL__T_CLEANUP,
+        SLOW_AFTER = PAWL__T_CANCEL | PAWL__T_CLEANUP | PAWL__T_WOKEN
+    };
+    pawl_gen st = t->pawl__state;
+    if (PAWL__UNLIKELY(st & SLOW_BEFORE)) {
+        task_poll_slow(loop, t, 0);
+    } else {
+        t->pawl__state = st | PAWL__T_STARTED;
+        cx->task = t;
+        cx->pawl__budget = loop->pawl__await_budget;
+        t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
+        pawl_poll r = t->pawl__poll(t, cx);
+        if (r != PAWL_PENDING) {
+            assert(r == PAWL_READY);
+            task_complete(loop, t);
+        } else {
+            pawl_gen after = t->pawl__state;
+            if (PAWL__LIKELY(!(after & SLOW_AFTER))) {
+                t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
+            } else if (!(after & SLOW_BEFORE)) { /* woken while running */
+                t->pawl__state = (pawl_gen)(after & ~(pawl_gen)PAWL__T_WOKEN);
+                pawl__run_push(loop, t);
+            } else {
+                task_poll_slow(loop, t, 1);
+            }
+        }
     }
     if (loop->pawl__mt_head != NULL)
         pawl__microtasks_drain(loop);
@@ -255,18 +307,15 @@ static void task_poll(pawl_loop *loop, pawl_task *t)
 
 static void phase_tasks(pawl_loop *loop)
 {
+    /* One context for the fast path's polls; each poll sets its task and a
+     * fresh budget, and nothing else in it changes (flags stay 0: canceled
+     * polls take the slow path, which has its own context). */
+    pawl_cx cx = {loop, NULL, 0, 0u};
+    pawl_task *t;
     for (unsigned budget = loop->pawl__poll_budget; budget != 0; budget--) {
-        pawl_task *t = loop->pawl__run_head;
-        if (t == NULL)
+        if ((t = pawl__run_pop(loop)) == NULL)
             break;
-        uintptr_t next = t->pawl__link;
-        if (next & PAWL__LINK_TAIL) {
-            loop->pawl__run_head = NULL;
-            loop->pawl__run_tail = NULL;
-        } else {
-            loop->pawl__run_head = (pawl_task *)next;
-        }
-        task_poll(loop, t);
+        task_poll(loop, &cx, t);
     }
 }
 
@@ -337,7 +386,7 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
         phase_tasks(loop);
         uint64_t deadline = 0;
         if (mode != PAWL_RUN_NOWAIT && !(loop->pawl__flags & PAWL__L_STOP) &&
-            loop->pawl__run_head == NULL && pawl_loop_alive(loop))
+            loop->pawl__run_head == 0 && pawl_loop_alive(loop))
             deadline = next_deadline(loop);
         rc = phase_poll(loop, deadline);
         if (rc < 0) {
@@ -345,7 +394,7 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
             break;
         }
         phase_check(loop);
-        int alive = pawl_loop_alive(loop) || loop->pawl__run_head != NULL;
+        int alive = pawl_loop_alive(loop) || loop->pawl__run_head != 0;
         if (mode != PAWL_RUN_DEFAULT || (loop->pawl__flags & PAWL__L_STOP) || !alive) {
             result = alive;
             break;

@@ -86,8 +86,11 @@ typedef struct pawl_remote pawl_remote;
 struct pawl_loop {
     uint32_t pawl__magic;       /* PAWL__LOOP_OPEN / _CLOSED; else never init */
     uint32_t pawl__flags;       /* PAWL__L_* */
-    pawl_task *pawl__run_head;  /* FIFO of QUEUED tasks (see pawl__link) */
-    pawl_task *pawl__run_tail;
+    uintptr_t pawl__run_head;   /* first QUEUED task, 0 when empty */
+    uintptr_t *pawl__run_tail;  /* the link to fill on the next push: the
+                                   last task's pawl__link, or &run_head when
+                                   the queue is empty (so a loop must not be
+                                   moved after init) */
     pawl_microtask *pawl__mt_head; /* FIFO of queued microtasks */
     pawl_microtask *pawl__mt_tail;
     _Atomic(pawl_remote *) pawl__remote_inbox; /* LIFO pushed by any thread */

@@ -247,10 +247,13 @@ typedef int16_t pawl_lc;
  * the switch version does with a value that has no case. */
 static inline pawl_lc pawl__lc_offset(ptrdiff_t d)
 {
-    /* A task body larger than the resume point type can address (32 KiB
+#if PAWL_LC_BITS == 16
+    /* A task body larger than a 16-bit resume point can address (32 KiB,
      * on a 32-bit target) would be silently corrupted: refuse loudly, in
-     * release builds too. */
+     * release builds too.  (A 32-bit resume point cannot overflow: no
+     * function is 2 GiB long.) */
     PAWL__CHECK(d <= PAWL__LC_MAX && d > PAWL__LC_FINISH);
+#endif
     return (pawl_lc)d;
 }
 
@@ -268,11 +271,11 @@ static inline pawl_lc pawl__lc_offset(ptrdiff_t d)
 #  endif
 
 #  define PAWL__LC_BEGIN(lc)                                                 \
-    switch ((lc) == PAWL__LC_CLEANUP ? 1 : (lc) == PAWL__LC_FINISH ? 2 : 0) {\
+    switch ((lc) > PAWL__LC_FINISH ? 0 : (lc) == PAWL__LC_CLEANUP ? 1 : 2) { \
     case 0:                                                                  \
+        /* One compare on the common path; offset 0 is the base itself. */  \
         PAWL__PEDANTIC_OFF                                                   \
-        if ((lc) != 0)                                                       \
-            goto *(__extension__(void *)((char *)&&pawl__lc_base + (lc)));   \
+        goto *(__extension__(void *)((char *)&&pawl__lc_base + (lc)));       \
         PAWL__PEDANTIC_ON                                                    \
     pawl__lc_base:
 #  define PAWL__LC_SAVE(lc, n)                                               \
