@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# tools/bench/run.sh -- build the benchmarks in release mode, run them, and
+# count instructions per operation under callgrind.
+#
+#   tools/bench/run.sh
+#
+# Environment (all optional):
+#   BENCH_BUILD_DIR  build directory (default: build/bench in the repository)
+#   BENCH_N          operations per wall-clock benchmark (default: bench_core's)
+#   CG_N1, CG_N2     the two run sizes for callgrind.sh (default 100000, 200000)
+#
+# Prints what bench_core prints, what callgrind.sh prints, then a table.
+# The figures are reported, never judged: the script fails only if a build
+# or a run fails, not because something is slow.  The "targets" column
+# quotes the goals of the executor work item for comparison.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${BENCH_BUILD_DIR:-$repo/build/bench}
+n1=${CG_N1:-100000}
+n2=${CG_N2:-200000}
+
+gen=()
+if command -v ninja >/dev/null; then
+    gen=(-G Ninja)
+fi
+if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$repo" -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release \
+        -DPAWL_BUILD_TESTS=OFF -DPAWL_BUILD_EXAMPLES=OFF -DPAWL_BUILD_BENCH=ON
+else
+    cmake "$build" -DCMAKE_BUILD_TYPE=Release -DPAWL_BUILD_TESTS=OFF \
+        -DPAWL_BUILD_EXAMPLES=OFF -DPAWL_BUILD_BENCH=ON >/dev/null
+fi
+cmake --build "$build" --target bench_core
+bin=$build/tools/bench/bench_core
+
+echo
+echo "== $bin all ${BENCH_N:-}"
+wall=$("$bin" all ${BENCH_N:+"$BENCH_N"})
+echo "$wall"
+
+benches=(pingpong yield spawn spawn1 remote)
+declare -A ipo
+for b in "${benches[@]}"; do
+    echo
+    echo "== tools/bench/callgrind.sh -b $bin $b $n1 $n2"
+    cg=$("$here/callgrind.sh" -b "$bin" "$b" "$n1" "$n2")
+    echo "$cg"
+    ipo[$b]=$(awk '$1 == "callgrind:" { print $4 }' <<<"$cg")
+done
+
+# field LINE REGEX: the number just before REGEX in LINE.
+field() {
+    sed -nE "s|.* ([0-9.]+) $2.*|\\1|p" <<<"$1"
+}
+line() { grep -E "^$1:" <<<"$wall" || true; }
+
+echo
+echo "== summary ($(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'))"
+printf '%-10s %12s %10s %8s   %s\n' benchmark ns/op instr/op allocs targets
+row() { # NAME UNIT TARGETS
+    local l ns allocs
+    l=$(line "$1")
+    ns=$(field "$l" "$2")
+    allocs=$(sed -nE 's/.*allocs ([0-9]+).*/\1/p' <<<"$l")
+    printf '%-10s %12s %10s %8s   %s\n' "$1" "${ns:--}" "${ipo[$1]:--}" "${allocs:--}" "$3"
+}
+row pingpong "ns/hop" "<= 10 ns/hop, <= 50 instr/hop, 0 allocs"
+row yield "ns/yield" "(one task yielding: tokio publishes ~73 ns)"
+row spawn "ns/task" "<= 100 instr/task, 0 allocs"
+row spawn1 "ns/task" "(spawn + a whole pawl_loop_run per task: for comparison)"
+row remote "ns/ring" "(producer's view; under callgrind nearly every ring coalesces)"
+sizes=$(grep -E '^sizes:' <<<"$wall")
+task_size=$(sed -nE 's/.*pawl_task ([0-9]+).*/\1/p' <<<"$sizes")
+printf '%-10s %s   (target: sizeof(pawl_task) <= 32 on x86-64; pawl_task is %s)\n' \
+    sizes "${sizes#sizes: }" "$task_size"
