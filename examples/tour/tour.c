@@ -1,0 +1,575 @@
+/*
+ * examples/tour/tour.c -- a narrated walk through pawl, in six stops.
+ *
+ *   1. spawn     tasks are queued, then polled; they take turns at yields
+ *   2. futures   a hand-made future (a one-slot mailbox) and PAWL_AWAIT
+ *   3. wakers    a task is polled only when woken; two wakes, one poll
+ *   4. join      a parent awaits a child and reads its result
+ *   5. cancel    a parent cancels a blocked child; its cleanup runs
+ *   6. remote    another thread rings a doorbell that wakes a task
+ *
+ * Read the source next to its output: every line the program prints is
+ * printed by the code you are looking at, in the order the loop ran it.
+ * The output is the same at every run.
+ *
+ * Three things to keep in mind while reading the tasks below:
+ *
+ *   - A task's poll function is called again at every poll.  Each
+ *     PAWL_AWAIT / PAWL_YIELD is a *state*: the place the next call
+ *     resumes at.  The code between two of them runs in one go.
+ *
+ *   - LOCAL VARIABLES DO NOT SURVIVE AN AWAIT.  When the task resumes, its
+ *     poll function is a fresh call with fresh (garbage) locals.  Anything
+ *     needed after an await is a field of the task's struct.  A local is
+ *     fine only if it is set and used between two awaits (like `rc`,
+ *     which PAWL_AWAIT assigns right when the future is ready).
+ *
+ *   - Code *before* PAWL_BEGIN runs at every poll (we count polls there).
+ *     Code after it runs once, as execution passes through it.
+ */
+#define _POSIX_C_SOURCE 200809L /* pthreads under -std=c11 */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pawl/pawl.h"
+
+/* ---- error checking ----------------------------------------------------- */
+
+/* Every fallible pawl call returns 0 (or a count) or a negative error code.
+ * A tour should not hide failures: print the code's name and stop. */
+static int check(int rc, const char *what)
+{
+    if (rc < 0) {
+        fflush(stdout);
+        fprintf(stderr, "tour: %s failed: %s (%s)\n", what, pawl_err_name(rc),
+                pawl_strerror(rc));
+        exit(EXIT_FAILURE);
+    }
+    return rc;
+}
+#define CHECK(call) check((call), #call)
+
+/* An await's result that must be exactly `want`. */
+static void expect(int rc, int want, const char *what)
+{
+    if (rc != want) {
+        fflush(stdout);
+        fprintf(stderr, "tour: %s returned %s, expected %s\n", what, pawl_err_name(rc),
+                pawl_err_name(want));
+        exit(EXIT_FAILURE);
+    }
+}
+
+static const char *state_name(const pawl_task *t)
+{
+    switch (pawl_task_get_state(t)) {
+    case PAWL_TASK_INIT:
+        return "INIT";
+    case PAWL_TASK_QUEUED:
+        return "QUEUED";
+    case PAWL_TASK_RUNNING:
+        return "RUNNING";
+    case PAWL_TASK_WAITING:
+        return "WAITING";
+    case PAWL_TASK_DONE:
+        return "DONE";
+    }
+    return "?";
+}
+
+/* Run the loop until nothing is alive, and report how many iterations
+ * (rounds of timers, tasks, poll, check) that took. */
+static void run_loop(pawl_loop *loop)
+{
+    uint64_t before = pawl_loop_iterations(loop);
+    int rc = CHECK(pawl_loop_run(loop, PAWL_RUN_DEFAULT));
+    if (rc != 0) {
+        fprintf(stderr, "tour: the loop stopped with tasks still alive\n");
+        exit(EXIT_FAILURE);
+    }
+    unsigned long n = (unsigned long)(pawl_loop_iterations(loop) - before);
+    printf("main: pawl_loop_run returned: nothing left alive, after %lu loop iteration%s\n", n,
+           n == 1 ? "" : "s");
+}
+
+/* ======================================================================== */
+/* 1. Spawning tasks: the loop polls them in turn                           */
+/* ======================================================================== */
+
+/*
+ * A task is a struct of yours with a pawl_task inside.  The header is how
+ * the loop knows the task; the other fields are the task's "locals that
+ * survive awaits".
+ */
+typedef struct stepper {
+    pawl_task task;   /* the header: run-queue link, resume point, state */
+    const char *name; /* set before spawn, read at every poll */
+    int steps;        /* how many steps to take */
+    int step;         /* the loop counter: a FIELD, because it lives
+                         across PAWL_YIELD (a local `int i` would not) */
+    int polls;        /* how many times the loop has called us */
+} stepper;
+
+static pawl_poll stepper_poll(pawl_task *t, pawl_cx *cx)
+{
+    /* From the header back to the whole struct. */
+    stepper *s = PAWL_CONTAINER_OF(t, stepper, task);
+    s->polls++; /* before PAWL_BEGIN: runs at every poll */
+
+    PAWL_BEGIN(cx);
+    for (s->step = 1; s->step <= s->steps; s->step++) {
+        printf("  %s: step %d of %d, then PAWL_YIELD (to the back of the run queue)\n", s->name,
+               s->step, s->steps);
+        /* State: "yielded at step s->step".  The poll function returns
+         * here; the next poll jumps back to just after this line. */
+        PAWL_YIELD(cx);
+    }
+    printf("  %s: finished (%d polls)\n", s->name, s->polls);
+    PAWL_END(cx);
+}
+
+static void tour_spawn(pawl_loop *loop)
+{
+    printf("\n== 1. Spawn: tasks take turns at their yields ==\n");
+
+    /* Locals of main's sections are fine for tasks: the memory outlives
+     * pawl_loop_run, which returns only when every task is DONE. */
+    stepper a = {.name = "A", .steps = 3};
+    stepper b = {.name = "B", .steps = 2};
+    CHECK(pawl_task_init(&a.task, stepper_poll));
+    CHECK(pawl_task_init(&b.task, stepper_poll));
+    CHECK(pawl_task_spawn(loop, &a.task));
+    CHECK(pawl_task_spawn(loop, &b.task));
+    printf("main: spawned A and B; spawning only queues them: A is %s, polled %d times\n",
+           state_name(&a.task), a.polls);
+    printf("main: pawl_loop_run polls the run queue front to back (FIFO)\n");
+    run_loop(loop);
+    printf("main: A is %s, B is %s; a yield re-queues the task in the same task phase\n",
+           state_name(&a.task), state_name(&b.task));
+}
+
+/* ======================================================================== */
+/* 2. Futures: a hand-made one                                              */
+/* ======================================================================== */
+
+/*
+ * A future is anything a task can await: a function that returns
+ * PAWL_PENDING ("not yet") or a result (0 or a negative error).  Its one
+ * rule: before it returns PAWL_PENDING it must arrange to wake the task
+ * later.  It does so by storing the task's waker, pawl_cx_waker(cx); the
+ * producer calls pawl_wake on it when the thing awaited has happened.
+ *
+ * Here is a mailbox that holds one int.
+ */
+typedef struct mailbox {
+    bool full;         /* a value is waiting to be taken */
+    int value;         /* valid while full */
+    pawl_waker waiter; /* who to wake when a value arrives (zero: nobody) */
+} mailbox;
+
+/* The future's poll function: take the value, or store the waker and say
+ * "pending".  It is called again at every poll of the awaiting task, so it
+ * must also cope with being polled when nothing changed (a spurious
+ * poll): it then simply stores the waker again. */
+static pawl_poll mailbox_recv(mailbox *mb, int *out, pawl_cx *cx)
+{
+    if (pawl_cx_canceled(cx)) {
+        /* The awaiting task is being canceled: give back what we hold
+         * (the stored waker) and report it. */
+        mb->waiter = (pawl_waker){0};
+        printf("    mailbox_recv: canceled context: forget the waker, return ECANCELED\n");
+        return PAWL_ECANCELED;
+    }
+    if (mb->full) {
+        mb->full = false;
+        mb->waiter = (pawl_waker){0};
+        *out = mb->value;
+        printf("    mailbox_recv: a value is there: take %d, return PAWL_READY\n", *out);
+        return PAWL_READY;
+    }
+    mb->waiter = pawl_cx_waker(cx);
+    printf("    mailbox_recv: empty: store pawl_cx_waker(cx), return PAWL_PENDING\n");
+    return PAWL_PENDING;
+}
+
+/* The producer's side: put a value in and wake whoever waits.  pawl_wake
+ * on a zeroed waker (nobody waiting yet) does nothing: the value will be
+ * found by the next mailbox_recv. */
+static int mailbox_send(mailbox *mb, int value)
+{
+    if (mb->full)
+        return PAWL_EBUSY;
+    mb->value = value;
+    mb->full = true;
+    pawl_wake(mb->waiter);
+    return 0;
+}
+
+typedef struct consumer {
+    pawl_task task;
+    const char *name;
+    mailbox *box; /* not ours: the mailbox outlives us */
+    int got;      /* mailbox_recv writes here; read after the await */
+    int polls;
+} consumer;
+
+static pawl_poll consumer_poll(pawl_task *t, pawl_cx *cx)
+{
+    consumer *c = PAWL_CONTAINER_OF(t, consumer, task);
+    int rc; /* a local is fine: PAWL_AWAIT sets it when the future is
+               ready, and we use it before the next await */
+    c->polls++;
+    printf("  %s: poll #%d\n", c->name, c->polls);
+
+    PAWL_BEGIN(cx);
+    printf("  %s: PAWL_AWAIT(mailbox_recv(...))\n", c->name);
+    /* State: "waiting for the mailbox".  At every poll from now until the
+     * future is ready, the task resumes right here and polls it again. */
+    PAWL_AWAIT(cx, rc, mailbox_recv(c->box, &c->got, cx));
+    expect(rc, 0, "mailbox_recv");
+    printf("  %s: got %d, finished\n", c->name, c->got);
+    PAWL_END(cx);
+}
+
+typedef struct producer {
+    pawl_task task;
+    mailbox *box;
+    int value;
+} producer;
+
+static pawl_poll producer_poll(pawl_task *t, pawl_cx *cx)
+{
+    producer *p = PAWL_CONTAINER_OF(t, producer, task);
+    PAWL_BEGIN(cx); /* no await at all: this task finishes in one poll */
+    printf("  producer: mailbox_send(%d), which calls pawl_wake(stored waker)\n", p->value);
+    CHECK(mailbox_send(p->box, p->value));
+    printf("  producer: finished\n");
+    PAWL_END(cx);
+}
+
+static void tour_future(pawl_loop *loop)
+{
+    printf("\n== 2. Futures: awaiting a hand-made mailbox ==\n");
+    mailbox box = {0};
+    consumer c = {.name = "consumer", .box = &box};
+    producer p = {.box = &box, .value = 42};
+    CHECK(pawl_task_init(&c.task, consumer_poll));
+    CHECK(pawl_task_init(&p.task, producer_poll));
+    CHECK(pawl_task_spawn(loop, &c.task));
+    CHECK(pawl_task_spawn(loop, &p.task));
+    run_loop(loop);
+}
+
+/* ======================================================================== */
+/* 3. Wakers: polled only when woken                                        */
+/* ======================================================================== */
+
+/* The poker pokes a consumer ("sleeper") that waits on a mailbox. */
+typedef struct poker {
+    pawl_task task;
+    consumer *sleeper;
+    pawl_waker saved; /* a copy of the sleeper's waker, kept until its end */
+} poker;
+
+static pawl_poll poker_poll(pawl_task *t, pawl_cx *cx)
+{
+    poker *p = PAWL_CONTAINER_OF(t, poker, task);
+    consumer *s = p->sleeper; /* a local recomputed at every poll: fine */
+
+    PAWL_BEGIN(cx);
+    printf("  poker: PAWL_YIELD twice; nothing woke the sleeper, so it is not polled\n");
+    PAWL_YIELD(cx);
+    PAWL_YIELD(cx);
+    printf("  poker: the sleeper was polled %d time; it is %s\n", s->polls,
+           state_name(&s->task));
+
+    /* Wakers are plain values: copy one out of the mailbox and wake it. */
+    p->saved = s->box->waiter;
+    pawl_wake(p->saved);
+    printf("  poker: pawl_wake(sleeper)       -> %s\n", state_name(&s->task));
+    pawl_wake(p->saved);
+    printf("  poker: pawl_wake(sleeper) again -> %s (already queued: queued once)\n",
+           state_name(&s->task));
+    PAWL_YIELD(cx);
+    printf("  poker: two wakes, one poll: the sleeper was polled %d times, and is %s again\n",
+           s->polls, state_name(&s->task));
+    printf("  poker: (nothing had changed, so its future just stored the waker again)\n");
+
+    printf("  poker: mailbox_send(7)\n");
+    CHECK(mailbox_send(s->box, 7));
+    PAWL_YIELD(cx);
+    printf("  poker: the sleeper is %s after %d polls\n", state_name(&s->task), s->polls);
+
+    /* The task finished, so its generation moved on: every waker taken
+     * before is stale, and waking one is a no-op (never a use-after-free,
+     * never a poll of a finished task). */
+    pawl_wake(p->saved);
+    printf("  poker: pawl_wake(the old waker) -> still %s: a stale waker wakes nothing\n",
+           state_name(&s->task));
+    PAWL_END(cx);
+}
+
+static void tour_wakers(pawl_loop *loop)
+{
+    printf("\n== 3. Wakers: a task is polled only when woken ==\n");
+    mailbox box = {0};
+    consumer sleeper = {.name = "sleeper", .box = &box};
+    poker pk = {.sleeper = &sleeper};
+    CHECK(pawl_task_init(&sleeper.task, consumer_poll));
+    CHECK(pawl_task_init(&pk.task, poker_poll));
+    CHECK(pawl_task_spawn(loop, &sleeper.task));
+    CHECK(pawl_task_spawn(loop, &pk.task));
+    run_loop(loop);
+}
+
+/* ======================================================================== */
+/* 4. Join: await another task, read its result from its struct             */
+/* ======================================================================== */
+
+/* The child adds 1..n, one term per poll.  Its result is a field: a task
+ * has no return value besides "done" (0) or "canceled". */
+typedef struct summer {
+    pawl_task task;
+    int n;
+    int i;   /* loop counter across yields: a field */
+    int sum; /* the result, read by whoever joins us */
+} summer;
+
+static pawl_poll summer_poll(pawl_task *t, pawl_cx *cx)
+{
+    summer *c = PAWL_CONTAINER_OF(t, summer, task);
+    PAWL_BEGIN(cx);
+    for (c->i = 1; c->i <= c->n; c->i++) {
+        c->sum += c->i;
+        printf("  child: sum += %d -> %d\n", c->i, c->sum);
+        PAWL_YIELD(cx);
+    }
+    printf("  child: finished\n");
+    PAWL_END(cx);
+}
+
+/* The parent owns its child: the child's memory is part of the parent's,
+ * so it lives exactly as long as the parent needs it. */
+typedef struct parent {
+    pawl_task task;
+    summer child;
+} parent;
+
+static pawl_poll parent_poll(pawl_task *t, pawl_cx *cx)
+{
+    parent *p = PAWL_CONTAINER_OF(t, parent, task);
+    int rc;
+    PAWL_BEGIN(cx);
+    p->child = (summer){.n = 4};
+    CHECK(pawl_task_init(&p->child.task, summer_poll));
+    CHECK(pawl_task_spawn(cx->loop, &p->child.task));
+    printf("  parent: spawned child (sum 1..%d); PAWL_AWAIT(pawl_task_join(child))\n",
+           p->child.n);
+    /* State: "waiting for the child".  The join future stores our task as
+     * the child's joiner; the loop wakes us when the child is DONE. */
+    PAWL_AWAIT(cx, rc, pawl_task_join(&p->child.task, cx));
+    expect(rc, 0, "pawl_task_join(child)");
+    printf("  parent: join returned %s; child's result, read from its struct: %d\n",
+           pawl_err_name(rc), p->child.sum);
+    PAWL_END(cx);
+}
+
+static void tour_join(pawl_loop *loop)
+{
+    printf("\n== 4. Join: a parent awaits its child ==\n");
+    parent p;
+    CHECK(pawl_task_init(&p.task, parent_poll));
+    CHECK(pawl_task_spawn(loop, &p.task));
+    run_loop(loop);
+}
+
+/* ======================================================================== */
+/* 5. Cancellation                                                          */
+/* ======================================================================== */
+
+/* A worker that waits on a mailbox nobody will ever write to. */
+typedef struct worker {
+    pawl_task task;
+    const char *name;
+    mailbox box;
+    int got;
+    int polls;
+} worker;
+
+static pawl_poll worker_poll(pawl_task *t, pawl_cx *cx)
+{
+    worker *w = PAWL_CONTAINER_OF(t, worker, task);
+    int rc;
+    w->polls++;
+    if (pawl_cx_canceled(cx))
+        printf("  %s: poll #%d, with a canceled context: it resumes in its await\n", w->name,
+               w->polls);
+    PAWL_BEGIN(cx);
+    printf("  %s: PAWL_AWAIT(mailbox_recv(...)) on a mailbox nobody writes to\n", w->name);
+    PAWL_AWAIT(cx, rc, mailbox_recv(&w->box, &w->got, cx));
+    /* Reached only if a value arrives, which it never does here. */
+    printf("  %s: got %d (rc %s)\n", w->name, w->got, pawl_err_name(rc));
+
+    PAWL_CLEANUP(cx);
+    /* The cleanup section runs however the body ends: by falling through,
+     * by PAWL_EXIT, or, as here, by cancellation.  Release resources here
+     * (close files, free buffers...). */
+    printf("  %s: cleanup section runs; the line after the await never did\n", w->name);
+    PAWL_END(cx);
+}
+
+typedef struct boss {
+    pawl_task task;
+    worker busy; /* canceled while blocked in an await */
+    worker late; /* canceled before it ever ran */
+} boss;
+
+static pawl_poll boss_poll(pawl_task *t, pawl_cx *cx)
+{
+    boss *b = PAWL_CONTAINER_OF(t, boss, task);
+    int rc;
+    PAWL_BEGIN(cx);
+    b->busy = (worker){.name = "worker"};
+    CHECK(pawl_task_init(&b->busy.task, worker_poll));
+    CHECK(pawl_task_spawn(cx->loop, &b->busy.task));
+    printf("  boss: spawned worker; PAWL_YIELD so that it runs and blocks\n");
+    PAWL_YIELD(cx);
+
+    printf("  boss: worker is %s; pawl_task_cancel(worker), then await its join\n",
+           state_name(&b->busy.task));
+    /* Cancel is a request: it returns at once, and takes effect when the
+     * loop polls the worker once more with a canceled context. */
+    CHECK(pawl_task_cancel(cx->loop, &b->busy.task));
+    PAWL_AWAIT(cx, rc, pawl_task_join(&b->busy.task, cx));
+    expect(rc, PAWL_ECANCELED, "pawl_task_join(worker)");
+    printf("  boss: join(worker) returned %s\n", pawl_err_name(rc));
+
+    /* A task canceled before its first poll never runs at all: not its
+     * body, and not its cleanup section either (which may rely on
+     * something the body would have set up). */
+    b->late = (worker){.name = "late"};
+    CHECK(pawl_task_init(&b->late.task, worker_poll));
+    CHECK(pawl_task_spawn(cx->loop, &b->late.task));
+    CHECK(pawl_task_cancel(cx->loop, &b->late.task));
+    printf("  boss: spawned late and canceled it at once (it is %s)\n",
+           state_name(&b->late.task));
+    PAWL_AWAIT(cx, rc, pawl_task_join(&b->late.task, cx));
+    expect(rc, PAWL_ECANCELED, "pawl_task_join(late)");
+    printf("  boss: join(late) returned %s; late was polled %d times: not even its cleanup ran\n",
+           pawl_err_name(rc), b->late.polls);
+    PAWL_END(cx);
+}
+
+static void tour_cancel(pawl_loop *loop)
+{
+    printf("\n== 5. Cancel: stop a blocked task, run its cleanup ==\n");
+    boss b;
+    CHECK(pawl_task_init(&b.task, boss_poll));
+    CHECK(pawl_task_spawn(loop, &b.task));
+    run_loop(loop);
+}
+
+/* ======================================================================== */
+/* 6. A remote wake from another thread                                     */
+/* ======================================================================== */
+
+/* Everything in pawl runs on the loop's thread, except one call:
+ * pawl_wake_remote, which any thread (or signal handler) may use to ring a
+ * pawl_remote, a doorbell that belongs to the loop. */
+static void *ringer_main(void *arg)
+{
+    pawl_remote *bell = arg;
+    printf("    [ringer thread] pawl_wake_remote(bell)\n");
+    CHECK(pawl_wake_remote(bell));
+    return NULL;
+}
+
+typedef struct doorkeeper {
+    pawl_task task;
+    pawl_remote *bell;
+    pthread_t thread; /* started before the await, joined by main after
+                         the loop: it must outlive the await, so a field */
+    bool started;
+    int polls;
+} doorkeeper;
+
+static pawl_poll doorkeeper_poll(pawl_task *t, pawl_cx *cx)
+{
+    doorkeeper *d = PAWL_CONTAINER_OF(t, doorkeeper, task);
+    int rc;
+    d->polls++;
+    PAWL_BEGIN(cx);
+    printf("  doorkeeper: start a thread that rings the bell; PAWL_AWAIT(pawl_remote_wait)\n");
+    {
+        /* A local inside its own block, dead before the next await: fine. */
+        int err = pthread_create(&d->thread, NULL, ringer_main, d->bell);
+        if (err != 0) {
+            fprintf(stderr, "tour: pthread_create: %s\n", strerror(err));
+            exit(EXIT_FAILURE);
+        }
+        d->started = true;
+    }
+    /* The first poll of pawl_remote_wait always finds no delivery yet
+     * (deliveries happen in the loop's poll phase, after this task phase),
+     * so it stores our waker and we return PAWL_PENDING.  The loop, with
+     * nothing else to do, then blocks in its poll phase until the ring. */
+    PAWL_AWAIT(cx, rc, pawl_remote_wait(d->bell, cx));
+    expect(rc, 0, "pawl_remote_wait");
+    printf("  doorkeeper: the bell rang; the loop's poll phase woke us (poll #%d)\n", d->polls);
+    PAWL_END(cx);
+}
+
+static void tour_remote(pawl_loop *loop)
+{
+    printf("\n== 6. Remote: another thread wakes a task ==\n");
+    pawl_remote bell;
+    CHECK(pawl_remote_init(loop, &bell, NULL, NULL));
+    /* An open remote keeps the loop alive (like a libuv async handle).
+     * Here the waiting task already does, and we want pawl_loop_run to
+     * return once it is done, so the bell does not hold the loop. */
+    CHECK(pawl_remote_unref(&bell));
+    doorkeeper d = {.bell = &bell};
+    CHECK(pawl_task_init(&d.task, doorkeeper_poll));
+    CHECK(pawl_task_spawn(loop, &d.task));
+    run_loop(loop);
+    /* Close a remote only once no thread can ring it any more. */
+    if (d.started) {
+        int err = pthread_join(d.thread, NULL);
+        if (err != 0) {
+            fprintf(stderr, "tour: pthread_join: %s\n", strerror(err));
+            exit(EXIT_FAILURE);
+        }
+    }
+    CHECK(pawl_remote_close(&bell));
+    printf("main: ringer thread joined, bell closed\n");
+}
+
+/* ======================================================================== */
+
+int main(void)
+{
+    pawl_loop loop;
+    /* NULL options: every default, including the POSIX platform (a
+     * monotonic clock and an eventfd that remote wakes write to). */
+    CHECK(pawl_loop_init(&loop, NULL));
+    printf("pawl tour: tasks are stackless state machines polled by one loop "
+           "(resume points: %s)\n",
+           PAWL_LC_IMPL);
+
+    tour_spawn(&loop);
+    tour_future(&loop);
+    tour_wakers(&loop);
+    tour_join(&loop);
+    tour_cancel(&loop);
+    tour_remote(&loop);
+
+    unsigned long iterations = (unsigned long)pawl_loop_iterations(&loop);
+    CHECK(pawl_loop_close(&loop));
+    printf("\nend of tour: %lu loop iterations in all; every task DONE, loop closed\n",
+           iterations);
+    return EXIT_SUCCESS;
+}
