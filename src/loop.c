@@ -80,17 +80,17 @@ int pawl_loop_alive(const pawl_loop *loop)
 
 uint64_t pawl_loop_now_ns(const pawl_loop *loop)
 {
-    return loop->pawl__now_ns;
+    return pawl__loop_check(loop) == 0 ? loop->pawl__now_ns : 0;
 }
 
 uint64_t pawl_loop_now(const pawl_loop *loop)
 {
-    return loop->pawl__now_ns / 1000000u;
+    return pawl_loop_now_ns(loop) / 1000000u;
 }
 
 uint64_t pawl_loop_iterations(const pawl_loop *loop)
 {
-    return loop->pawl__iterations;
+    return pawl__loop_check(loop) == 0 ? loop->pawl__iterations : 0;
 }
 
 int pawl_loop_stop(pawl_loop *loop)

@@ -43,15 +43,22 @@ static const pawl_platform_ops vclock_ops = {
     .close = vclock_close,
 };
 
-void pawl_vclock_init(pawl_vclock *vc, uint64_t start_ns)
+int pawl_vclock_init(pawl_vclock *vc, uint64_t start_ns)
 {
+    if (vc == NULL)
+        return PAWL_EINVAL;
     vc->base.ops = &vclock_ops;
     vc->now_ns = start_ns;
     vc->waits = 0;
     atomic_init(&vc->pawl__notified, 0);
+    return 0;
 }
 
-void pawl_vclock_advance(pawl_vclock *vc, uint64_t ns)
+int pawl_vclock_advance(pawl_vclock *vc, uint64_t ns)
 {
-    vc->now_ns += ns;
+    if (vc == NULL)
+        return PAWL_EINVAL;
+    uint64_t room = PAWL_FOREVER - 1 - vc->now_ns;
+    vc->now_ns += ns < room ? ns : room;
+    return 0;
 }

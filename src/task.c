@@ -114,8 +114,10 @@ pawl_poll pawl_task_join(pawl_task *target, pawl_cx *cx)
     return PAWL_PENDING;
 }
 
-pawl_task_state pawl_task_get_state(const pawl_task *task)
+int pawl_task_get_state(const pawl_task *task)
 {
+    if (task == NULL)
+        return PAWL_EINVAL;
     uintptr_t link = task->pawl__link;
     if (link == 0)
         return (task->pawl__state & PAWL__T_DONE) ? PAWL_TASK_DONE : PAWL_TASK_INIT;

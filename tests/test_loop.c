@@ -268,6 +268,11 @@ static void closed_or_zeroed_loop_rejects_every_call(void **state)
     assert_int_equal(pawl_loop_close(&zeroed), PAWL_EUNINIT);
     assert_int_equal(pawl_loop_stop(&zeroed), PAWL_EUNINIT);
     assert_int_equal(pawl_loop_run(NULL, PAWL_RUN_DEFAULT), PAWL_EINVAL);
+    /* Getters that cannot return an error code answer 0. */
+    assert_int_equal(pawl_loop_now(NULL), 0u);
+    assert_int_equal(pawl_loop_now_ns(&zeroed), 0u);
+    assert_int_equal(pawl_loop_iterations(&loop), 0u);
+    assert_int_equal(pawl_loop_alive(NULL), 0);
     assert_int_equal(pawl_loop_stop(NULL), PAWL_EINVAL);
     assert_int_equal(pawl_loop_close(NULL), PAWL_EINVAL);
 }

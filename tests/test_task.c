@@ -878,6 +878,7 @@ static void cancel_rejects_bad_input(void **state)
     assert_int_equal(pawl_task_cancel(&e->loop, &never), PAWL_EINVAL);
     assert_int_equal(pawl_task_cancel(NULL, &never), PAWL_EINVAL);
     assert_int_equal(pawl_task_get_state(&never), PAWL_TASK_INIT);
+    assert_int_equal(pawl_task_get_state(NULL), PAWL_EINVAL);
 }
 
 static void task_header_is_four_words(void **state)

@@ -141,11 +141,13 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode);
 int pawl_loop_stop(pawl_loop *loop);
 
 /* The time cached at the top of the iteration: milliseconds and
- * nanoseconds on the platform's monotonic clock. */
+ * nanoseconds on the platform's monotonic clock.  0 for a NULL, zeroed or
+ * closed loop (these three getters cannot report an error code). */
 uint64_t pawl_loop_now(const pawl_loop *loop);
 uint64_t pawl_loop_now_ns(const pawl_loop *loop);
 
-/* How many iterations have run (for tests and the curious). */
+/* How many iterations have run (for tests and the curious); 0 for a NULL,
+ * zeroed or closed loop. */
 uint64_t pawl_loop_iterations(const pawl_loop *loop);
 
 /* Nonzero while a task is alive or a referenced handle is open. */

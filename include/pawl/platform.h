@@ -63,10 +63,13 @@ typedef struct pawl_vclock {
     atomic_int pawl__notified;
 } pawl_vclock;
 
-void pawl_vclock_init(pawl_vclock *vc, uint64_t start_ns);
+/* PAWL_EINVAL for NULL. */
+int pawl_vclock_init(pawl_vclock *vc, uint64_t start_ns);
 
-/* Move time forward by `ns` (as if the program was busy that long). */
-void pawl_vclock_advance(pawl_vclock *vc, uint64_t ns);
+/* Move time forward by `ns` (as if the program was busy that long).  Time
+ * saturates just below PAWL_FOREVER instead of wrapping.  PAWL_EINVAL for
+ * NULL. */
+int pawl_vclock_advance(pawl_vclock *vc, uint64_t ns);
 
 /* ---- POSIX ------------------------------------------------------------- */
 /*

@@ -210,7 +210,8 @@ typedef enum pawl_task_state {
     PAWL_TASK_DONE
 } pawl_task_state;
 
-pawl_task_state pawl_task_get_state(const pawl_task *task);
+/* A pawl_task_state, or PAWL_EINVAL for a NULL task. */
+int pawl_task_get_state(const pawl_task *task);
 
 /* ---- the join future --------------------------------------------------- */
 
