@@ -192,11 +192,12 @@ static void bench_pingpong(uint64_t n)
                 shared.hops, rc);
         exit(2);
     }
+    uint64_t iterations = pawl_loop_iterations(&loop);
     check(pawl_loop_close(&loop), "pawl_loop_close");
 
     printf("pingpong: %" PRIu64 " hops, %.2f ns/hop, allocs %lu, iterations %" PRIu64 "\n",
            shared.hops, n ? (double)(t1 - t0) / (double)n : 0.0, allocs,
-           pawl_loop_iterations(&loop));
+           iterations);
 }
 
 /* ---- spawn ------------------------------------------------------------- */
@@ -255,11 +256,12 @@ static void bench_spawn(uint64_t n)
             exit(2);
         }
     }
+    uint64_t iterations = pawl_loop_iterations(&loop);
     check(pawl_loop_close(&loop), "pawl_loop_close");
     printf("spawn: %" PRIu64 " tasks, %.2f ns/task, allocs %lu, batch %u, iterations %" PRIu64
            "\n",
            n, n ? (double)(t1 - t0) / (double)n : 0.0, allocs, SPAWN_BATCH,
-           pawl_loop_iterations(&loop));
+           iterations);
 }
 
 /* One task, spawned again as soon as it is DONE, one loop run each. */
@@ -374,6 +376,7 @@ static void bench_remote(uint64_t n)
     pthread_join(th, NULL);
     /* Only now has the producer stopped ringing: close the remote. */
     check(pawl_remote_close(&rb.bell), "pawl_remote_close");
+    uint64_t iterations = pawl_loop_iterations(&loop);
     check(pawl_loop_close(&loop), "pawl_loop_close");
 
     double ns_ring = n ? (double)rb.ring_ns / (double)n : 0.0;
@@ -382,7 +385,7 @@ static void bench_remote(uint64_t n)
            "deliveries %" PRIu64 " (of %" PRIu64 " rings incl. the last), loop %.1f ms, "
            "iterations %" PRIu64 "\n",
            n, ns_ring, rings_s / 1e6, rb.deliveries, n + 1, (double)(t1 - t0) / 1e6,
-           pawl_loop_iterations(&loop));
+           iterations);
 }
 
 /* ---- yield ------------------------------------------------------------- */
@@ -421,10 +424,11 @@ static void bench_yield(uint64_t n)
         fprintf(stderr, "bench_core: yield ended early\n");
         exit(2);
     }
+    uint64_t iterations = pawl_loop_iterations(&loop);
     check(pawl_loop_close(&loop), "pawl_loop_close");
     printf("yield: %" PRIu64 " yields, %.2f ns/yield, allocs %lu, iterations %" PRIu64 "\n", n,
            n ? (double)(t1 - t0) / (double)n : 0.0, ac.calls - allocs0,
-           pawl_loop_iterations(&loop));
+           iterations);
 }
 
 /* ---- main -------------------------------------------------------------- */
