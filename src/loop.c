@@ -342,9 +342,9 @@ static uint64_t next_deadline(const pawl_loop *loop)
  * `notified` clear and notifies again, and no ring is ever left waiting. */
 static int phase_poll(pawl_loop *loop, uint64_t deadline)
 {
-    if (deadline == 0 &&
+    if (deadline == 0 && loop->pawl__remote_ready == NULL &&
         atomic_load_explicit(&loop->pawl__notified, memory_order_acquire) == 0)
-        return 0; /* nothing to wait for and nothing rang */
+        return 0; /* nothing to wait for, nothing rang, nothing left over */
     pawl_platform *p = loop->pawl__platform;
     int rc = p->ops->wait(p, deadline);
     if (rc != 0)
@@ -386,7 +386,8 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
         phase_tasks(loop);
         uint64_t deadline = 0;
         if (mode != PAWL_RUN_NOWAIT && !(loop->pawl__flags & PAWL__L_STOP) &&
-            loop->pawl__run_head == 0 && pawl_loop_alive(loop))
+            loop->pawl__run_head == 0 && loop->pawl__remote_ready == NULL &&
+            pawl_loop_alive(loop))
             deadline = next_deadline(loop);
         rc = phase_poll(loop, deadline);
         if (rc < 0) {

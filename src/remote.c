@@ -82,23 +82,40 @@ void pawl__remote_collect(pawl_loop *loop)
 
 void pawl__remote_deliver(pawl_loop *loop)
 {
+    /* Deliver a snapshot: a callback that closes a remote collects the
+     * inbox onto the ready list, and what it collects waits for the next
+     * poll phase, so a callback that rings and closes cannot keep the loop
+     * in this phase for ever.  pawl_remote_close also searches the
+     * snapshot, so a remote closed (and freed) by an earlier callback is
+     * never delivered. */
+    loop->pawl__remote_delivering = loop->pawl__remote_ready;
+    loop->pawl__remote_ready = NULL;
     pawl_remote *r;
-    while ((r = loop->pawl__remote_ready) != NULL) {
-        loop->pawl__remote_ready = r->pawl__ready_next;
+    while ((r = loop->pawl__remote_delivering) != NULL) {
+        loop->pawl__remote_delivering = r->pawl__ready_next;
         r->pawl__ready_next = NULL;
         atomic_exchange_explicit(&r->pawl__pending, 0, memory_order_acq_rel);
         r->pawl__rung = 1;
-        if (r->pawl__waiter.task != NULL) {
-            pawl_waker w = r->pawl__waiter;
-            r->pawl__waiter = (pawl_waker){0};
-            pawl_wake(w);
-        }
+        /* The waiter stays registered until it takes the ring: no other
+         * task polled before it can take it from under it. */
+        if (r->pawl__waiter.task != NULL)
+            pawl_wake(r->pawl__waiter);
         if (r->pawl__fn != NULL) {
             r->pawl__fn(r, r->pawl__arg);
             if (loop->pawl__mt_head != NULL)
                 pawl__microtasks_drain(loop);
         }
     }
+}
+
+/* The waiter is another task that is still alive and in the same run: it
+ * has the remote (a waiter that finished is simply replaced). */
+static bool held_by_other(const pawl_remote *r, const pawl_task *self)
+{
+    const pawl_task *other = r->pawl__waiter.task;
+    return other != NULL && other != self &&
+           (other->pawl__state & PAWL__T_GEN_MASK) == r->pawl__waiter.gen &&
+           other->pawl__link != 0;
 }
 
 pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx)
@@ -115,19 +132,12 @@ pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx)
         return PAWL_ECLOSED;
     if (r->pawl__loop != cx->loop)
         return PAWL_EFOREIGN;
+    if (held_by_other(r, cx->task))
+        return PAWL_EBUSY;
     if (r->pawl__rung) {
         r->pawl__rung = 0;
-        if (mine)
-            r->pawl__waiter = (pawl_waker){0};
+        r->pawl__waiter = (pawl_waker){0};
         return PAWL_READY;
-    }
-    if (!mine && r->pawl__waiter.task != NULL) {
-        pawl_task *other = r->pawl__waiter.task;
-        /* Another live task of the same generation is waiting: refuse.  A
-         * stale waiter (finished task) is simply replaced. */
-        if ((other->pawl__state & PAWL__T_GEN_MASK) == r->pawl__waiter.gen &&
-            other->pawl__link != 0)
-            return PAWL_EBUSY;
     }
     r->pawl__waiter = pawl_cx_waker(cx);
     return PAWL_PENDING;
@@ -166,12 +176,16 @@ int pawl_remote_close(pawl_remote *r)
     pawl_loop *loop = r->pawl__loop;
     if (loop == NULL)
         return PAWL_ECLOSED;
-    /* Take it off the inbox and the ready list, whichever it is on. */
+    /* Take it off the inbox, the ready list and the list being delivered,
+     * whichever it is on. */
     pawl__remote_collect(loop);
-    for (pawl_remote **p = &loop->pawl__remote_ready; *p != NULL; p = &(*p)->pawl__ready_next) {
-        if (*p == r) {
-            *p = r->pawl__ready_next;
-            break;
+    pawl_remote **lists[] = {&loop->pawl__remote_ready, &loop->pawl__remote_delivering};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        for (pawl_remote **p = lists[i]; *p != NULL; p = &(*p)->pawl__ready_next) {
+            if (*p == r) {
+                *p = r->pawl__ready_next;
+                break;
+            }
         }
     }
     r->pawl__ready_next = NULL;

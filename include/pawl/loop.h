@@ -94,7 +94,8 @@ struct pawl_loop {
     pawl_microtask *pawl__mt_head; /* FIFO of queued microtasks */
     pawl_microtask *pawl__mt_tail;
     _Atomic(pawl_remote *) pawl__remote_inbox; /* LIFO pushed by any thread */
-    pawl_remote *pawl__remote_ready;           /* loop-owned, FIFO */
+    pawl_remote *pawl__remote_ready;           /* loop-owned, FIFO: next pass */
+    pawl_remote *pawl__remote_delivering;      /* the pass being delivered */
     atomic_int pawl__notified;  /* a platform notify is in flight */
     pawl_platform *pawl__platform;
     pawl_alloc_fn *pawl__alloc;
@@ -226,9 +227,11 @@ int pawl_remote_init(pawl_loop *loop, pawl_remote *r, pawl_remote_fn *fn, void *
  * PAWL_EINVAL / PAWL_ECLOSED for a NULL or closed remote. */
 int pawl_wake_remote(pawl_remote *r);
 
-/* The future: ready (0) once for every delivery since the last time it
- * was ready; PAWL_PENDING otherwise.  One task may wait at a time
- * (PAWL_EBUSY for a second).  PAWL_ECANCELED on a canceled context. */
+/* The future: ready (0) if the remote was delivered since the last time
+ * this was ready (deliveries coalesce: two with no one waiting make one
+ * READY), PAWL_PENDING otherwise.  One task may wait at a time: while it
+ * waits, and after it was woken until it has taken the ring, another
+ * task's wait returns PAWL_EBUSY.  PAWL_ECANCELED on a canceled context. */
 pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx);
 
 /* Stop keeping the loop alive / keep it alive again (the default). */
