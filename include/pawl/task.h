@@ -223,7 +223,9 @@ int pawl_task_get_state(const pawl_task *task);
  *
  * A task's results live in its own struct, which the joiner owns and reads
  * after the join.  One task at a time may await a given task (PAWL_EBUSY
- * for a second).  Errors: PAWL_EINVAL (NULL, never spawned, or a task
+ * for a second).  The result is kept until the target is spawned again:
+ * spawning it again before its joiner has seen the result makes the
+ * joiner wait for the new run instead.  Errors: PAWL_EINVAL (NULL, never spawned, or a task
  * joining itself), PAWL_EFOREIGN (the target runs on another loop).
  */
 pawl_poll pawl_task_join(pawl_task *target, pawl_cx *cx);
