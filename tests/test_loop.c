@@ -11,26 +11,13 @@
 #include <cmocka.h>
 
 #include "pawl/pawl.h"
+#include "support.h"
 
-typedef struct env {
-    pawl_vclock vc;
-    pawl_loop loop;
-} env;
+typedef vloop env;
 
 static int env_setup(void **state)
 {
-    env *e = test_calloc(1, sizeof *e);
-    pawl_vclock_init(&e->vc, 5000000); /* 5 ms */
-    assert_int_equal(pawl_loop_init(&e->loop, &(pawl_loop_opts){.platform = &e->vc.base}), 0);
-    *state = e;
-    return 0;
-}
-
-static int env_teardown(void **state)
-{
-    env *e = *state;
-    assert_int_equal(pawl_loop_close(&e->loop), 0);
-    test_free(e);
+    *state = vloop_new(5000000); /* 5 ms */
     return 0;
 }
 
@@ -412,7 +399,7 @@ static void microtasks_drain_after_each_remote_callback(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, env_setup, env_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, env_setup, vloop_delete)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loop_init_accepts_null_options_and_uses_posix),
         cmocka_unit_test(loop_init_rejects_bad_options),

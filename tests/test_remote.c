@@ -34,30 +34,17 @@
 #include <cmocka.h>
 
 #include "pawl/pawl.h"
+#include "support.h"
 
 /* ---- fixtures and helpers ------------------------------------------------ */
 
 /* A loop on a virtual clock; the teardown insists that the case closed
  * every remote and finished every task it started. */
-typedef struct vfix {
-    pawl_vclock vc;
-    pawl_loop loop;
-} vfix;
+typedef vloop vfix;
 
 static int vfix_setup(void **state)
 {
-    vfix *f = test_calloc(1, sizeof *f);
-    pawl_vclock_init(&f->vc, 1000);
-    assert_int_equal(pawl_loop_init(&f->loop, &(pawl_loop_opts){.platform = &f->vc.base}), 0);
-    *state = f;
-    return 0;
-}
-
-static int vfix_teardown(void **state)
-{
-    vfix *f = *state;
-    assert_int_equal(pawl_loop_close(&f->loop), 0);
-    test_free(f);
+    *state = vloop_new(1000);
     return 0;
 }
 
@@ -1225,7 +1212,7 @@ static void remote_ping_pong_two_threads_every_ring_delivered_exactly_once(void 
 
 int main(void)
 {
-#define V(name) cmocka_unit_test_setup_teardown(name, vfix_setup, vfix_teardown)
+#define V(name) cmocka_unit_test_setup_teardown(name, vfix_setup, vloop_delete)
     const struct CMUnitTest tests[] = {
         V(remote_woken_waiter_keeps_its_ring_from_a_task_polled_first),
         V(remote_rung_during_a_pass_waits_for_the_next_even_after_a_close),

@@ -13,29 +13,15 @@
 #include <cmocka.h>
 
 #include "pawl/pawl.h"
+#include "support.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-typedef struct env {
-    pawl_vclock vc;
-    pawl_loop loop;
-} env;
+typedef vloop env;
 
 static int env_setup(void **state)
 {
-    env *e = test_calloc(1, sizeof *e);
-    pawl_vclock_init(&e->vc, 0);
-    pawl_loop_opts o = {.platform = &e->vc.base};
-    assert_int_equal(pawl_loop_init(&e->loop, &o), 0);
-    *state = e;
-    return 0;
-}
-
-static int env_teardown(void **state)
-{
-    env *e = *state;
-    assert_int_equal(pawl_loop_close(&e->loop), 0);
-    test_free(e);
+    *state = vloop_new(0);
     return 0;
 }
 
@@ -447,9 +433,8 @@ static void join_of_self_or_unspawned_task_is_invalid(void **state)
 static void join_of_a_task_on_another_loop_is_foreign(void **state)
 {
     env *e = *state;
-    env other;
-    pawl_vclock_init(&other.vc, 0);
-    assert_int_equal(pawl_loop_init(&other.loop, &(pawl_loop_opts){.platform = &other.vc.base}), 0);
+    vloop other;
+    vloop_open(&other, 0, (pawl_loop_opts){0});
     event ev = {0};
     waiter w;
     waiter_start(&other, &w, &ev, 1);
@@ -460,7 +445,7 @@ static void join_of_a_task_on_another_loop_is_foreign(void **state)
     assert_int_equal(j.rc, PAWL_EFOREIGN);
     event_fire(&ev);
     assert_int_equal(pawl_loop_run(&other.loop, PAWL_RUN_DEFAULT), 0);
-    assert_int_equal(pawl_loop_close(&other.loop), 0);
+    vloop_close(&other);
 }
 
 /* ---- cancellation --------------------------------------------------------- */
@@ -566,9 +551,8 @@ static void cancel_of_itself_takes_effect_at_the_next_await(void **state)
 static void cancel_of_a_task_on_another_loop_is_foreign(void **state)
 {
     env *e = *state;
-    env other;
-    pawl_vclock_init(&other.vc, 0);
-    assert_int_equal(pawl_loop_init(&other.loop, &(pawl_loop_opts){.platform = &other.vc.base}), 0);
+    vloop other;
+    vloop_open(&other, 0, (pawl_loop_opts){0});
     event ev = {0};
     waiter w;
     waiter_start(&other, &w, &ev, 1);
@@ -582,7 +566,7 @@ static void cancel_of_a_task_on_another_loop_is_foreign(void **state)
     assert_int_equal(pawl_task_cancel(&other.loop, &w.task), 0);
     assert_int_equal(pawl_loop_run(&other.loop, PAWL_RUN_DEFAULT), 0);
     assert_int_equal(w.cleanups, 1);
-    assert_int_equal(pawl_loop_close(&other.loop), 0);
+    vloop_close(&other);
 }
 
 static void cancel_of_a_joiner_gives_its_registration_back(void **state)
@@ -734,53 +718,46 @@ static pawl_poll spinner_poll(pawl_task *t, pawl_cx *cx)
 static void budget_forces_a_yield_after_await_budget_ready_awaits(void **state)
 {
     (void)state;
-    pawl_vclock vc;
-    pawl_vclock_init(&vc, 0);
-    pawl_loop loop;
-    assert_int_equal(pawl_loop_init(&loop, &(pawl_loop_opts){.platform = &vc.base,
-                                                             .await_budget = 10,
-                                                             .poll_budget = 1}),
-                     0);
+    vloop v;
+    vloop_open(&v, 0, (pawl_loop_opts){.await_budget = 10, .poll_budget = 1});
+    pawl_loop *loop = &v.loop;
     spinner s = {.stop_after = 35};
     int log[8], n = 0;
     yielder y = {.id = 7, .times = 1, .log = log, .log_n = &n};
     pawl_task_init(&s.task, spinner_poll);
     pawl_task_init(&y.task, yielder_poll);
-    assert_int_equal(pawl_task_spawn(&loop, &s.task), 0);
-    assert_int_equal(pawl_task_spawn(&loop, &y.task), 0);
+    assert_int_equal(pawl_task_spawn(loop, &s.task), 0);
+    assert_int_equal(pawl_task_spawn(loop, &y.task), 0);
     /* One poll per iteration: the spinner gives up after 10 awaits. */
-    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_ONCE), 1);
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_ONCE), 1);
     assert_int_equal(s.polls, 1);
     assert_int_equal(s.awaits, 10);
     assert_int_equal(n, 0);
-    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_ONCE), 1);
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_ONCE), 1);
     assert_int_equal(n, 1); /* the other task got its turn */
-    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_DEFAULT), 0);
     assert_int_equal(s.awaits, 35);
     assert_int_equal(s.polls, 4);
-    assert_int_equal(pawl_loop_close(&loop), 0);
+    vloop_close(&v);
 }
 
 static void budget_bounds_polls_per_iteration_for_a_self_waking_task(void **state)
 {
     (void)state;
-    pawl_vclock vc;
-    pawl_vclock_init(&vc, 0);
-    pawl_loop loop;
-    assert_int_equal(pawl_loop_init(&loop, &(pawl_loop_opts){.platform = &vc.base,
-                                                             .poll_budget = 4}),
-                     0);
+    vloop v;
+    vloop_open(&v, 0, (pawl_loop_opts){.poll_budget = 4});
+    pawl_loop *loop = &v.loop;
     int log[64], n = 0;
     yielder y = {.id = 1, .times = 10, .log = log, .log_n = &n};
     pawl_task_init(&y.task, yielder_poll);
-    assert_int_equal(pawl_task_spawn(&loop, &y.task), 0);
-    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_ONCE), 1);
+    assert_int_equal(pawl_task_spawn(loop, &y.task), 0);
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_ONCE), 1);
     assert_int_equal(n, 4); /* woke itself each time, polled 4 times */
-    assert_int_equal(pawl_loop_iterations(&loop), 1);
-    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(pawl_loop_iterations(loop), 1);
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_DEFAULT), 0);
     assert_int_equal(n, 10);
-    assert_int_equal(pawl_loop_iterations(&loop), 3); /* 4 + 4 + (2 + end) */
-    assert_int_equal(pawl_loop_close(&loop), 0);
+    assert_int_equal(pawl_loop_iterations(loop), 3); /* 4 + 4 + (2 + end) */
+    vloop_close(&v);
 }
 
 /* ---- microtasks run between task polls ------------------------------------ */
@@ -890,7 +867,7 @@ static void task_header_is_four_words(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, env_setup, env_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, env_setup, vloop_delete)
     const struct CMUnitTest tests[] = {
         T(task_runs_to_completion_after_spawn),
         T(task_is_polled_only_when_woken),
