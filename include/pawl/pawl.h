@@ -6,6 +6,7 @@
  *   pawl/task.h      tasks, poll context, wakers, join, the task macros
  *   pawl/loop.h      the loop, microtasks, remote wakes, the allocator
  *   pawl/platform.h  the platform seam, the virtual clock, POSIX
+ *   pawl/wheel.h     the hierarchical timer wheel (a pure data structure)
  */
 #ifndef PAWL_PAWL_H
 #define PAWL_PAWL_H
@@ -15,6 +16,7 @@
 #include "pawl/platform.h"
 #include "pawl/pt.h"
 #include "pawl/task.h"
+#include "pawl/wheel.h"
 
 #define PAWL_VERSION_MAJOR 0
 #define PAWL_VERSION_MINOR 1

@@ -1,0 +1,111 @@
+/*
+ * pawl/wheel.h -- a hierarchical hashed timer wheel, as a pure data
+ * structure.
+ *
+ * The wheel has no clock and no loop and never allocates: it is told the
+ * time (in ticks, a 64-bit count whose unit is the caller's) and hands
+ * back the nodes that are due.  The loop embeds one; tests drive one by
+ * hand.  See src/wheel.c for the design, the level table and why due
+ * nodes come out in strict (deadline, insertion) order.
+ *
+ * Needs only the freestanding C11 headers.
+ *
+ * NODE STATES
+ *
+ *     pawl_wheel_node_init        pawl_wheel_insert
+ *   ------------------> UNARMED ------------------> ARMED
+ *                          ^                          |
+ *                          |   pawl_wheel_remove, or  |
+ *                          +--- returned by expire ---+
+ *
+ * An unarmed node belongs to nobody and may be freed or reused.  An armed
+ * node is linked into the wheel and must not be freed or moved until it
+ * is removed or returned by pawl_wheel_expire.
+ */
+#ifndef PAWL_WHEEL_H
+#define PAWL_WHEEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef PAWL_FOREVER
+#define PAWL_FOREVER UINT64_MAX
+#endif
+
+/* A timer node, allocated by the caller and embedded in its own object
+ * (recover the object with container_of).  All fields are private. */
+typedef struct pawl_wheel_node {
+    /* NULL when unarmed.  When armed: the neighbours on the circular,
+     * doubly-linked list of exactly one slot (itself when alone). */
+    struct pawl_wheel_node *pawl__next;
+    struct pawl_wheel_node *pawl__prev;
+    /* The tick at which the node is due, already clamped to the wheel's
+     * elapsed tick at insertion.  Meaningful only when armed (kept after
+     * expiry for pawl_wheel_node_deadline). */
+    uint64_t pawl__deadline;
+} pawl_wheel_node;
+
+/* Levels of 64 slots each; the wheel spans 2^(6 * LEVELS) ticks around
+ * its elapsed tick, and anything farther is parked and re-filed later
+ * (never fired early).  2..10. */
+#ifndef PAWL_WHEEL_LEVELS
+#define PAWL_WHEEL_LEVELS 6
+#endif
+
+typedef struct pawl_wheel {
+    /* The wheel's current tick.  Every armed node's deadline is >= it. */
+    uint64_t pawl__elapsed;
+    /* Bit i of level L: slot i of level L is non-empty. */
+    uint64_t pawl__occupied[PAWL_WHEEL_LEVELS];
+    /* Head of each slot's circular list (the head's prev is the tail), or
+     * NULL.  Lists are FIFO: insertion appends at the tail. */
+    pawl_wheel_node *pawl__slots[PAWL_WHEEL_LEVELS][64];
+    /* Number of armed nodes. */
+    size_t pawl__count;
+} pawl_wheel;
+
+/* An empty wheel whose elapsed tick is `now`. */
+void pawl_wheel_init(pawl_wheel *w, uint64_t now);
+
+/* Make `n` an unarmed node.  Call once before first use. */
+void pawl_wheel_node_init(pawl_wheel_node *n);
+
+bool pawl_wheel_node_armed(const pawl_wheel_node *n);
+
+/* The deadline the node was (or is) armed with, after clamping. */
+uint64_t pawl_wheel_node_deadline(const pawl_wheel_node *n);
+
+/* Arm `n` to be due at tick `deadline`.  A deadline before the wheel's
+ * elapsed tick is stored as the elapsed tick: due at once, after every
+ * node already due then.  O(1).  PAWL_EINVAL for NULL, PAWL_EALREADY if
+ * `n` is armed. */
+int pawl_wheel_insert(pawl_wheel *w, pawl_wheel_node *n, uint64_t deadline);
+
+/* Disarm `n`.  O(1).  Removing an unarmed node does nothing and returns
+ * 0.  PAWL_EINVAL for NULL. */
+int pawl_wheel_remove(pawl_wheel *w, pawl_wheel_node *n);
+
+/* The exact earliest deadline of any armed node, or PAWL_FOREVER if none.
+ * O(1) when that node is within 64 ticks of the elapsed tick, otherwise
+ * O(k) in the number of nodes in one slot. */
+uint64_t pawl_wheel_next_deadline(const pawl_wheel *w);
+
+/* Remove and return the next node due at or before `now`, in strict
+ * (deadline, insertion order); NULL when none is.  The elapsed tick
+ * advances as it goes, never beyond `now`: after a node is returned it is
+ * that node's deadline; after NULL it is max(elapsed, now). */
+pawl_wheel_node *pawl_wheel_expire(pawl_wheel *w, uint64_t now);
+
+/* Number of armed nodes. */
+size_t pawl_wheel_count(const pawl_wheel *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAWL_WHEEL_H */
