@@ -208,68 +208,71 @@ static void task_complete(pawl_loop *loop, pawl_task *t)
 }
 
 /*
+ * After a poll returned PENDING (`st` is the task's state word now).  True
+ * if the task is unwinding and must be polled again at once (its resume
+ * point is the cleanup or finish marker); otherwise it goes back on the run
+ * queue if it was woken while running, and is WAITING if not.
+ */
+static inline bool task_settle(pawl_loop *loop, pawl_task *t, pawl_gen st)
+{
+    /* Unwinding always sets CLEANUP, so the flag guards the two compares. */
+    if ((st & PAWL__T_CLEANUP) &&
+        (t->pawl__lc == PAWL__LC_CLEANUP || t->pawl__lc == PAWL__LC_FINISH))
+        return true;
+    if (st & PAWL__T_WOKEN) {
+        t->pawl__state = (pawl_gen)(st & ~(pawl_gen)PAWL__T_WOKEN);
+        pawl__run_push(loop, t);
+    } else {
+        t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
+    }
+    return false;
+}
+
+/*
  * The general case of a poll: a first poll, cancellation, the cleanup
- * section, a wake during the poll.  `resume` is nonzero when the fast
- * path below already polled once and handed over the PENDING result.
+ * section.
  *
  *   QUEUED --poll--> RUNNING --PENDING--> WAITING, or QUEUED if woken
  *                                         while running
  *                            --PENDING at the cleanup marker--> poll again
  *                            --READY--> DONE
  */
-static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t, int resume)
+static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t)
 {
     pawl_cx cx;
     cx.loop = loop;
     cx.task = t;
-    if (!resume) {
-        pawl_gen st = t->pawl__state;
-        if ((st & (PAWL__T_CANCEL | PAWL__T_STARTED)) == PAWL__T_CANCEL) {
-            /* Canceled before it ever ran: it never runs, not even its
-             * cleanup section, which may rely on what the body would have
-             * set up. */
+    pawl_gen st = t->pawl__state;
+    if ((st & (PAWL__T_CANCEL | PAWL__T_STARTED)) == PAWL__T_CANCEL) {
+        /* Canceled before it ever ran: it never runs, not even its cleanup
+         * section, which may rely on what the body would have set up. */
+        task_complete(loop, t);
+        return;
+    }
+    t->pawl__state = st | PAWL__T_STARTED;
+    do {
+        cx.pawl__budget = loop->pawl__await_budget;
+        cx.pawl__flags = (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) == PAWL__T_CANCEL
+                             ? PAWL__CX_CANCEL
+                             : 0u;
+        t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
+        pawl_poll r = t->pawl__poll(t, &cx);
+        if (r != PAWL_PENDING) {
+            /* A task leaves through PAWL_END or PAWL_EXIT, never by
+             * returning an error code (its results live in its struct). */
+            assert(r == PAWL_READY);
             task_complete(loop, t);
             return;
         }
-        t->pawl__state = st | PAWL__T_STARTED;
-    }
-    for (;;) {
-        if (!resume) {
-            cx.pawl__budget = loop->pawl__await_budget;
-            cx.pawl__flags = (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) ==
-                                     PAWL__T_CANCEL
-                                 ? PAWL__CX_CANCEL
-                                 : 0u;
-            t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
-            pawl_poll r = t->pawl__poll(t, &cx);
-            if (r != PAWL_PENDING) {
-                /* A task leaves through PAWL_END or PAWL_EXIT, never by
-                 * returning an error code (its results live in its
-                 * struct). */
-                assert(r == PAWL_READY);
-                task_complete(loop, t);
-                return;
-            }
-        }
-        resume = 0;
-        if (t->pawl__lc == PAWL__LC_CLEANUP || t->pawl__lc == PAWL__LC_FINISH)
-            continue; /* unwinding: land on the cleanup section or the end */
-        if (t->pawl__state & PAWL__T_WOKEN) {
-            t->pawl__state &= (pawl_gen)~PAWL__T_WOKEN;
-            pawl__run_push(loop, t);
-        } else {
-            t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
-        }
-        return;
-    }
+    } while (task_settle(loop, t, t->pawl__state));
 }
 
 /*
  * The common case, kept small: a task that is not being canceled or
- * cleaned up and does not unwind during this poll (a wake during the poll,
- * PAWL_YIELD included, is handled here too).  Cancellation or cleanup,
- * before or after the poll, hands over to the general case.  (Unwinding
- * sets CLEANUP, so one test after the poll covers it.)
+ * cleaned up.  After the poll, a task with none of CANCEL, CLEANUP, WOKEN
+ * is simply WAITING; otherwise task_settle decides, and an unwinding task
+ * (unwinding sets CLEANUP) continues in the general case, which skips the
+ * cancel-before-start check since the task has started.
  */
 static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t)
 {
@@ -279,7 +282,7 @@ static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t)
     };
     pawl_gen st = t->pawl__state;
     if (PAWL__UNLIKELY(st & SLOW_BEFORE)) {
-        task_poll_slow(loop, t, 0);
+        task_poll_slow(loop, t);
     } else {
         t->pawl__state = st | PAWL__T_STARTED;
         cx->task = t;
@@ -291,14 +294,10 @@ static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t)
             task_complete(loop, t);
         } else {
             pawl_gen after = t->pawl__state;
-            if (PAWL__LIKELY(!(after & SLOW_AFTER))) {
+            if (PAWL__LIKELY(!(after & SLOW_AFTER)))
                 t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
-            } else if (!(after & SLOW_BEFORE)) { /* woken while running */
-                t->pawl__state = (pawl_gen)(after & ~(pawl_gen)PAWL__T_WOKEN);
-                pawl__run_push(loop, t);
-            } else {
-                task_poll_slow(loop, t, 1);
-            }
+            else if (task_settle(loop, t, after))
+                task_poll_slow(loop, t);
         }
     }
     if (loop->pawl__mt_head != NULL)
@@ -395,7 +394,7 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
             break;
         }
         phase_check(loop);
-        int alive = pawl_loop_alive(loop) || loop->pawl__run_head != 0;
+        int alive = pawl_loop_alive(loop); /* a queued task is a live one */
         if (mode != PAWL_RUN_DEFAULT || (loop->pawl__flags & PAWL__L_STOP) || !alive) {
             result = alive;
             break;
