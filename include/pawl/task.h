@@ -225,8 +225,9 @@ int pawl_task_get_state(const pawl_task *task);
  * after the join.  One task at a time may await a given task (PAWL_EBUSY
  * for a second).  The result is kept until the target is spawned again:
  * spawning it again before its joiner has seen the result makes the
- * joiner wait for the new run instead.  Errors: PAWL_EINVAL (NULL, never spawned, or a task
- * joining itself), PAWL_EFOREIGN (the target runs on another loop).
+ * joiner wait for the new run instead.  Errors: PAWL_EINVAL (NULL, never
+ * spawned, or a task joining itself), PAWL_EFOREIGN (the target runs on
+ * another loop).
  */
 pawl_poll pawl_task_join(pawl_task *target, pawl_cx *cx);
 
@@ -241,9 +242,10 @@ static inline pawl_waker pawl_cx_waker(const pawl_cx *cx)
 
 /* True while the task being polled is being canceled.  A future that sees
  * this must give back whatever it holds (registrations, permits, items not
- * yet taken) and return PAWL_ECANCELED, checking it before anything else.  Polling a future once with a
- * canceled context is also how a combinator drops a future it no longer
- * wants: it is the one uniform "drop" in pawl. */
+ * yet taken) and return PAWL_ECANCELED, checking it before anything
+ * else.  Polling a future once with a canceled context is also how a
+ * combinator drops a future it no longer wants: it is the one uniform
+ * "drop" in pawl. */
 static inline bool pawl_cx_canceled(const pawl_cx *cx)
 {
     return (cx->pawl__flags & PAWL__CX_CANCEL) != 0;
