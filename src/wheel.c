@@ -34,8 +34,7 @@
  * elapsed tick (0 if they differ only in digit 0, or not at all); its
  * slot is that digit of the deadline.  So a level-L node lies in the
  * elapsed tick's current 64^(L+1) block but a later 64^L block, and the
- * level and slot are a pure function of (deadline, elapsed): remove needs
- * no stored slot.  Every armed deadline is >= elapsed, hence:
+ * level and slot are a pure function of (deadline, elapsed).  Every armed deadline is >= elapsed, hence:
  *
  *   - level 0 slots hold exactly one deadline each, at or after elapsed's
  *     digit 0; level L >= 1 slots are strictly after elapsed's digit L.
@@ -98,59 +97,20 @@
  * cancel and needs an index field in every node.  A single hashed wheel
  * is O(1) but rescans long slots for far timers.  The hierarchy gives O(1)
  * insert and cancel, O(1) search for the next due slot with the occupancy
- * bitmaps, nodes of three words, and no allocation.  The price is
+ * bitmaps, nodes of three words, and no allocation.  Each slot's list is a
+ * ring through a head kept in the wheel, so cancel unlinks a node without
+ * finding its slot (the head's position in the array gives the bit to
+ * clear when the slot empties): insert and cancel are straight-line code
+ * but for one branch each (src/wheel_impl.h).  The price is
  * next_deadline, exact only after scanning the one earliest slot when it
  * is above level 0 (O(k) in that slot's length), and the cascades.
  */
 #include "pawl/wheel.h"
 
 #include "pawl/error.h"
+#include "wheel_impl.h"
 
-#define WHEEL_BITS 6                                  /* digit width */
-#define WHEEL_SLOTS (1u << WHEEL_BITS)                /* 64 slots a level */
-#define WHEEL_MASK ((uint64_t)WHEEL_SLOTS - 1)        /* one digit */
-#define WHEEL_TOP (PAWL_WHEEL_LEVELS - 1)             /* top level index */
-#define WHEEL_RANGE_BITS (WHEEL_BITS * PAWL_WHEEL_LEVELS) /* 36: span 2^36 */
-#define WHEEL_PARK_SLOT 0u                            /* out-of-range nodes */
-
-_Static_assert(WHEEL_SLOTS == 64, "the bitmaps are uint64_t");
-_Static_assert(PAWL_WHEEL_LEVELS >= 2 && WHEEL_RANGE_BITS < 64,
-               "PAWL_WHEEL_LEVELS must be 2..10");
-
-/* ---- bit helpers -------------------------------------------------------- */
-
-static unsigned ctz64(uint64_t x) /* x != 0 */
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(x);
-#else
-    unsigned n = 0;
-    for (unsigned shift = 32; shift > 0; shift >>= 1) {
-        uint64_t low = x & ((UINT64_C(1) << shift) - 1);
-        if (low == 0) {
-            x >>= shift;
-            n += shift;
-        }
-    }
-    return n;
-#endif
-}
-
-static unsigned highbit64(uint64_t x) /* x != 0; index of the top set bit */
-{
-#if defined(__GNUC__)
-    return 63u - (unsigned)__builtin_clzll(x);
-#else
-    unsigned n = 0;
-    for (unsigned shift = 32; shift > 0; shift >>= 1) {
-        if (x >> shift) {
-            x >>= shift;
-            n += shift;
-        }
-    }
-    return n;
-#endif
-}
+/* ---- helpers ------------------------------------------------------------ */
 
 /* Bits strictly above `i` (0..63). */
 static uint64_t bits_above(unsigned i)
@@ -161,22 +121,6 @@ static uint64_t bits_above(unsigned i)
 static unsigned digit(uint64_t tick, unsigned level)
 {
     return (unsigned)((tick >> (WHEEL_BITS * level)) & WHEEL_MASK);
-}
-
-/* ---- placement ---------------------------------------------------------- */
-
-/* The level and slot a deadline (>= elapsed) belongs in; see the design
- * comment.  Out-of-range deadlines are parked in the top level. */
-static unsigned place(uint64_t elapsed, uint64_t deadline, unsigned *slot)
-{
-    uint64_t diff = deadline ^ elapsed;
-    if (diff >> WHEEL_RANGE_BITS) {
-        *slot = WHEEL_PARK_SLOT;
-        return WHEEL_TOP;
-    }
-    unsigned level = diff <= WHEEL_MASK ? 0 : highbit64(diff) / WHEEL_BITS;
-    *slot = digit(deadline, level);
-    return level;
 }
 
 /* The first tick of slot `slot` of `level`, relative to `elapsed`. */
@@ -200,13 +144,17 @@ static uint64_t slot_start(uint64_t elapsed, unsigned level, unsigned slot)
 static bool earliest(const pawl_wheel *w, unsigned *level, unsigned *slot)
 {
     uint64_t e = w->pawl__elapsed;
-    for (unsigned l = 0; l < PAWL_WHEEL_LEVELS; l++) {
-        unsigned d = digit(e, l);
-        uint64_t after = l == 0 ? ~UINT64_C(0) << d : bits_above(d);
-        uint64_t bits = w->pawl__occupied[l] & after;
+    uint64_t bits = w->pawl__occupied[0] & (~UINT64_C(0) << digit(e, 0));
+    if (bits) {
+        *level = 0;
+        *slot = pawl__ctz64(bits);
+        return true;
+    }
+    for (unsigned l = 1; l < PAWL_WHEEL_LEVELS; l++) {
+        bits = w->pawl__occupied[l] & bits_above(digit(e, l));
         if (bits) {
             *level = l;
-            *slot = ctz64(bits);
+            *slot = pawl__ctz64(bits);
             return true;
         }
     }
@@ -218,61 +166,43 @@ static bool earliest(const pawl_wheel *w, unsigned *level, unsigned *slot)
     return false;
 }
 
-/* ---- slot lists --------------------------------------------------------- */
-
-static void append(pawl_wheel *w, unsigned level, unsigned slot, pawl_wheel_node *n)
+static pawl_wheel_node *node_of(pawl_wheel_link *l)
 {
-    pawl_wheel_node **head = &w->pawl__slots[level][slot];
-    if (*head == NULL) {
-        n->pawl__next = n->pawl__prev = n;
-        *head = n;
-        w->pawl__occupied[level] |= UINT64_C(1) << slot;
-        return;
-    }
-    pawl_wheel_node *tail = (*head)->pawl__prev;
-    n->pawl__prev = tail;
-    n->pawl__next = *head;
-    tail->pawl__next = n;
-    (*head)->pawl__prev = n;
+    return (pawl_wheel_node *)(void *)l; /* the link is the first member */
 }
 
-static void unlink_node(pawl_wheel *w, unsigned level, unsigned slot, pawl_wheel_node *n)
+/* The smallest deadline on a non-empty slot's list. */
+static uint64_t min_deadline(const pawl_wheel_link *head)
 {
-    pawl_wheel_node **head = &w->pawl__slots[level][slot];
-    if (n->pawl__next == n) {
-        *head = NULL;
-        w->pawl__occupied[level] &= ~(UINT64_C(1) << slot);
-    } else {
-        n->pawl__prev->pawl__next = n->pawl__next;
-        n->pawl__next->pawl__prev = n->pawl__prev;
-        if (*head == n)
-            *head = n->pawl__next;
+    uint64_t best = PAWL_FOREVER;
+    for (const pawl_wheel_link *l = head->pawl__next; l != head; l = l->pawl__next) {
+        uint64_t d = ((const pawl_wheel_node *)(const void *)l)->pawl__deadline;
+        if (d < best)
+            best = d;
     }
-    n->pawl__next = n->pawl__prev = NULL;
-}
-
-static void file(pawl_wheel *w, pawl_wheel_node *n)
-{
-    unsigned slot;
-    unsigned level = place(w->pawl__elapsed, n->pawl__deadline, &slot);
-    append(w, level, slot, n);
+    return best;
 }
 
 /* ---- public ------------------------------------------------------------- */
 
 void pawl_wheel_init(pawl_wheel *w, uint64_t now)
 {
-    *w = (pawl_wheel){.pawl__elapsed = now};
+    w->pawl__elapsed = now;
+    w->pawl__count = 0;
+    for (unsigned l = 0; l < PAWL_WHEEL_LEVELS; l++)
+        w->pawl__occupied[l] = 0;
+    for (unsigned i = 0; i < PAWL_WHEEL_LEVELS * WHEEL_SLOTS; i++)
+        w->pawl__heads[i].pawl__next = w->pawl__heads[i].pawl__prev = &w->pawl__heads[i];
 }
 
 void pawl_wheel_node_init(pawl_wheel_node *n)
 {
-    *n = (pawl_wheel_node){0};
+    *n = (pawl_wheel_node){{NULL, NULL}, 0};
 }
 
 bool pawl_wheel_node_armed(const pawl_wheel_node *n)
 {
-    return n->pawl__next != NULL;
+    return n->pawl__link.pawl__next != NULL;
 }
 
 uint64_t pawl_wheel_node_deadline(const pawl_wheel_node *n)
@@ -293,28 +223,19 @@ int pawl_wheel_insert(pawl_wheel *w, pawl_wheel_node *n, uint64_t deadline)
 {
     if (w == NULL || n == NULL)
         return PAWL_EINVAL;
-    if (n->pawl__next != NULL)
+    if (n->pawl__link.pawl__next != NULL)
         return PAWL_EALREADY;
-    n->pawl__deadline = deadline < w->pawl__elapsed ? w->pawl__elapsed : deadline;
-    file(w, n);
-    w->pawl__count++;
+    pawl__wheel_insert(w, n, deadline);
     return 0;
 }
 
-/*
- * ARMED --remove--> UNARMED.  The slot is recomputed from (deadline,
- * elapsed): between calls every node is where place() says.
- */
+/* ARMED --remove--> UNARMED. */
 int pawl_wheel_remove(pawl_wheel *w, pawl_wheel_node *n)
 {
     if (w == NULL || n == NULL)
         return PAWL_EINVAL;
-    if (n->pawl__next == NULL)
-        return 0;
-    unsigned slot;
-    unsigned level = place(w->pawl__elapsed, n->pawl__deadline, &slot);
-    unlink_node(w, level, slot, n);
-    w->pawl__count--;
+    if (n->pawl__link.pawl__next != NULL)
+        pawl__wheel_remove(w, n);
     return 0;
 }
 
@@ -326,12 +247,15 @@ uint64_t pawl_wheel_next_deadline(const pawl_wheel *w)
     if (level == 0)
         return slot_start(w->pawl__elapsed, 0, slot);
     /* A coarse slot: the earliest block, but not sorted within. */
-    const pawl_wheel_node *head = w->pawl__slots[level][slot];
-    uint64_t best = head->pawl__deadline;
-    for (const pawl_wheel_node *n = head->pawl__next; n != head; n = n->pawl__next)
-        if (n->pawl__deadline < best)
-            best = n->pawl__deadline;
-    return best;
+    return min_deadline(&w->pawl__heads[level * WHEEL_SLOTS + slot]);
+}
+
+uint64_t pawl__wheel_next_wake(const pawl_wheel *w)
+{
+    unsigned level, slot;
+    if (!earliest(w, &level, &slot))
+        return PAWL_FOREVER;
+    return slot_start(w->pawl__elapsed, level, slot);
 }
 
 /*
@@ -351,30 +275,28 @@ pawl_wheel_node *pawl_wheel_expire(pawl_wheel *w, uint64_t now)
                 w->pawl__elapsed = now;
             return NULL;
         }
-        pawl_wheel_node *head = w->pawl__slots[level][slot];
+        pawl_wheel_link *head = &w->pawl__heads[level * WHEEL_SLOTS + slot];
         if (level == WHEEL_TOP && slot == WHEEL_PARK_SLOT) {
             /* Only parked nodes are left (every other slot precedes this
              * one): skip the empty blocks in one step, to the earliest
              * parked deadline or to now. */
-            uint64_t first = head->pawl__deadline;
-            for (const pawl_wheel_node *n = head->pawl__next; n != head; n = n->pawl__next)
-                if (n->pawl__deadline < first)
-                    first = n->pawl__deadline;
+            uint64_t first = min_deadline(head);
             start = first < now ? first : now;
         }
         w->pawl__elapsed = start;
         if (level == 0) {
-            unlink_node(w, 0, slot, head);
-            w->pawl__count--;
-            return head;
+            pawl_wheel_node *n = node_of(head->pawl__next);
+            pawl__wheel_remove(w, n);
+            return n;
         }
         /* Cascade: detach the list, re-file each node in list order. */
-        w->pawl__slots[level][slot] = NULL;
+        pawl_wheel_link *l = head->pawl__next;
+        head->pawl__next = head->pawl__prev = head;
         w->pawl__occupied[level] &= ~(UINT64_C(1) << slot);
-        head->pawl__prev->pawl__next = NULL; /* break the ring */
-        for (pawl_wheel_node *n = head, *next; n != NULL; n = next) {
-            next = n->pawl__next;
-            file(w, n);
+        while (l != head) {
+            pawl_wheel_link *next = l->pawl__next;
+            pawl__wheel_file(w, node_of(l));
+            l = next;
         }
     }
 }

@@ -37,13 +37,18 @@ extern "C" {
 #define PAWL_FOREVER UINT64_MAX
 #endif
 
+/* A link of a circular, doubly-linked slot list.  Private. */
+typedef struct pawl_wheel_link {
+    struct pawl_wheel_link *pawl__next;
+    struct pawl_wheel_link *pawl__prev;
+} pawl_wheel_link;
+
 /* A timer node, allocated by the caller and embedded in its own object
  * (recover the object with container_of).  All fields are private. */
 typedef struct pawl_wheel_node {
-    /* NULL when unarmed.  When armed: the neighbours on the circular,
-     * doubly-linked list of exactly one slot (itself when alone). */
-    struct pawl_wheel_node *pawl__next;
-    struct pawl_wheel_node *pawl__prev;
+    /* next is NULL when unarmed.  When armed: the neighbours on the list
+     * of exactly one slot, whose head lives in the wheel. */
+    pawl_wheel_link pawl__link;
     /* The tick at which the node is due, already clamped to the wheel's
      * elapsed tick at insertion.  Meaningful only when armed (kept after
      * expiry for pawl_wheel_node_deadline). */
@@ -57,14 +62,17 @@ typedef struct pawl_wheel_node {
 #define PAWL_WHEEL_LEVELS 6
 #endif
 
+/* The wheel holds pointers into itself (each empty slot's head points at
+ * itself): it must not be copied or moved after pawl_wheel_init. */
 typedef struct pawl_wheel {
     /* The wheel's current tick.  Every armed node's deadline is >= it. */
     uint64_t pawl__elapsed;
     /* Bit i of level L: slot i of level L is non-empty. */
     uint64_t pawl__occupied[PAWL_WHEEL_LEVELS];
-    /* Head of each slot's circular list (the head's prev is the tail), or
-     * NULL.  Lists are FIFO: insertion appends at the tail. */
-    pawl_wheel_node *pawl__slots[PAWL_WHEEL_LEVELS][64];
+    /* The head of slot i of level L is pawl__heads[64 * L + i]: a ring
+     * with the head in it, so that a node is unlinked without knowing its
+     * slot.  Lists are FIFO: insertion appends before the head. */
+    pawl_wheel_link pawl__heads[PAWL_WHEEL_LEVELS * 64];
     /* Number of armed nodes. */
     size_t pawl__count;
 } pawl_wheel;
