@@ -93,6 +93,25 @@ void pawl__microtasks_drain(pawl_loop *loop);
 void pawl__remote_collect(pawl_loop *loop);
 void pawl__remote_deliver(pawl_loop *loop);
 
+/* Timers (src/timer.c): the timers phase, and the time the poll phase
+ * must wake up for (ns; PAWL_FOREVER if no timer is armed). */
+void pawl__timers_run(pawl_loop *loop);
+uint64_t pawl__timers_next_ns(const pawl_loop *loop);
+
+/* The JavaScript API (src/timers_js.c): the check phase; whether an
+ * immediate is queued (then the poll phase must not block); how many
+ * armed timers belong to it; and freeing what is left at close. */
+void pawl__immediates_run(pawl_loop *loop);
+static inline bool pawl__immediates_queued(const pawl_loop *loop)
+{
+    return loop->pawl__immediates.pawl__next != &loop->pawl__immediates;
+}
+size_t pawl__js_armed(const pawl_loop *loop);
+void pawl__js_close(pawl_loop *loop);
+
+/* Report a warning to the loop's hook, if any. */
+void pawl__warn(pawl_loop *loop, pawl_warning what, int64_t value, const char *message);
+
 void *pawl__alloc(pawl_loop *loop, size_t size);
 void pawl__free(pawl_loop *loop, void *ptr, size_t size);
 

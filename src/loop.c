@@ -49,7 +49,16 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     loop->pawl__alloc_ud = o.alloc_ud;
     loop->pawl__poll_budget = o.poll_budget ? o.poll_budget : PAWL_DEFAULT_POLL_BUDGET;
     loop->pawl__await_budget = (int)(o.await_budget ? o.await_budget : PAWL_DEFAULT_AWAIT_BUDGET);
+    loop->pawl__warn = o.warn;
+    loop->pawl__warn_ud = o.warn_ud;
     loop->pawl__now_ns = loop->pawl__platform->ops->now_ns(loop->pawl__platform);
+    loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
+    pawl_wheel_init(&loop->pawl__wheel, loop->pawl__now_ms);
+    pawl_wheel_node_init(&loop->pawl__timer_mark);
+    loop->pawl__immediates.pawl__next = loop->pawl__immediates.pawl__prev =
+        &loop->pawl__immediates;
+    loop->pawl__immediates_running.pawl__next = loop->pawl__immediates_running.pawl__prev =
+        &loop->pawl__immediates_running;
     loop->pawl__magic = PAWL__LOOP_OPEN;
     return 0;
 }
@@ -61,9 +70,12 @@ int pawl_loop_close(pawl_loop *loop)
         return rc;
     if (loop->pawl__flags & PAWL__L_RUNNING)
         return PAWL_EBUSY;
-    if (loop->pawl__live_tasks != 0 || loop->pawl__handles != 0 ||
+    /* The JavaScript API's timers are the loop's own: they are dropped
+     * (as Node drops pending timers at exit).  Anything of yours is not. */
+    if (loop->pawl__live_tasks != 0 || loop->pawl__handles != pawl__js_armed(loop) ||
         loop->pawl__mt_head != NULL)
         return PAWL_EBUSY;
+    pawl__js_close(loop);
     if (loop->pawl__platform == &loop->pawl__default_platform.base)
         loop->pawl__platform->ops->close(loop->pawl__platform);
     loop->pawl__magic = PAWL__LOOP_CLOSED;
@@ -85,7 +97,13 @@ uint64_t pawl_loop_now_ns(const pawl_loop *loop)
 
 uint64_t pawl_loop_now(const pawl_loop *loop)
 {
-    return pawl_loop_now_ns(loop) / 1000000u;
+    return pawl__loop_check(loop) == 0 ? loop->pawl__now_ms : 0;
+}
+
+void pawl__warn(pawl_loop *loop, pawl_warning what, int64_t value, const char *message)
+{
+    if (loop->pawl__warn != NULL)
+        loop->pawl__warn(loop->pawl__warn_ud, loop, what, value, message);
 }
 
 uint64_t pawl_loop_iterations(const pawl_loop *loop)
@@ -320,18 +338,13 @@ static void phase_tasks(pawl_loop *loop)
 
 /* ---- the other phases -------------------------------------------------- */
 
-/* Timers run here once the timers layer exists; until then nothing is
- * ever due. */
-static void phase_timers(pawl_loop *loop)
-{
-    (void)loop;
-}
-
-/* The earliest deadline the poll phase must wake up for. */
+/* The earliest time the poll phase must wake up for (ns). */
 static uint64_t next_deadline(const pawl_loop *loop)
 {
-    (void)loop;
-    return PAWL_FOREVER;
+    if (pawl__immediates_queued(loop))
+        return 0;
+    uint64_t d = pawl__timers_next_ns(loop);
+    return d == 0 ? 1 : d; /* 0 would mean "do not block" */
 }
 
 /* Wait until `deadline` (0: do not block) or a remote wake, then deliver
@@ -355,12 +368,6 @@ static int phase_poll(pawl_loop *loop, uint64_t deadline)
     return 0;
 }
 
-/* setImmediate callbacks run here once the timers layer exists. */
-static void phase_check(pawl_loop *loop)
-{
-    (void)loop;
-}
-
 int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
 {
     int rc = pawl__loop_check(loop);
@@ -375,13 +382,14 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
     int result;
     for (;;) {
         loop->pawl__now_ns = p->ops->now_ns(p);
+        loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
         loop->pawl__iterations++;
         /* Microtasks queued from outside the loop (Node's "main script")
          * run before anything else, as Node drains them before its first
          * timer. */
         if (loop->pawl__mt_head != NULL)
             pawl__microtasks_drain(loop);
-        phase_timers(loop);
+        pawl__timers_run(loop);
         phase_tasks(loop);
         uint64_t deadline = 0;
         if (mode != PAWL_RUN_NOWAIT && !(loop->pawl__flags & PAWL__L_STOP) &&
@@ -393,7 +401,7 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
             result = rc;
             break;
         }
-        phase_check(loop);
+        pawl__immediates_run(loop);
         int alive = pawl_loop_alive(loop); /* a queued task is a live one */
         if (mode != PAWL_RUN_DEFAULT || (loop->pawl__flags & PAWL__L_STOP) || !alive) {
             result = alive;

@@ -107,6 +107,7 @@ static void error_errno_backed_codes_equal_negated_errno(void **state)
     assert_int_equal(PAWL_ETIMEDOUT, -ETIMEDOUT);
     assert_int_equal(PAWL_ENOSPC, -ENOSPC);
     assert_int_equal(PAWL_ENOSYS, -ENOSYS);
+    assert_int_equal(PAWL_ENOENT, -ENOENT);
 }
 
 static void error_pawl_only_codes_lie_below_the_base(void **state)

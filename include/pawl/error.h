@@ -32,6 +32,7 @@
     X(ETIMEDOUT, -ETIMEDOUT, "timed out")                                    \
     X(ENOSPC, -ENOSPC, "no space left in pool")                              \
     X(ENOSYS, -ENOSYS, "not supported by this platform")                     \
+    X(ENOENT, -ENOENT, "no such object (unknown or finished id)")            \
     X(ECLOSED, PAWL__ERR_BASE - 1, "loop or handle is closed")               \
     X(EFOREIGN, PAWL__ERR_BASE - 2, "object belongs to another loop")        \
     X(EUNINIT, PAWL__ERR_BASE - 3, "object was never initialised")

@@ -8,16 +8,18 @@
  *               iteration sees the same pawl_loop_now().  Microtasks queued
  *               from outside the loop (before run) are drained here.
  *   2. timers   due timers run in (deadline, arm order), microtasks drained
- *               after each.                 [filled in by the timers layer]
+ *               after each; timers armed meanwhile wait for the next pass
+ *               (pawl/timer.h).
  *   3. tasks    poll queued tasks in FIFO order, microtasks drained after
  *               each poll, until the queue is empty or `poll_budget` polls
  *               have run; whatever is left waits for the next iteration.
  *   4. poll     wait on the platform (later: the reactor) until the next
  *               deadline, not at all if work is queued; deliver remote
  *               wakes (and, later, I/O readiness) to wakers and callbacks.
- *   5. check    setImmediate callbacks.    [filled in by the timers layer]
- *   6. The loop is alive while a task is alive or a handle (a remote, and
- *      later a timer or an I/O watcher) is referenced.
+ *   5. check    setImmediate callbacks queued before the phase began, in
+ *               order, microtasks drained after each.
+ *   6. The loop is alive while a task is alive or a handle (a remote, an
+ *      armed timer, a queued immediate, later an I/O watcher) is referenced.
  *
  * LIFECYCLE
  * =========
@@ -39,6 +41,7 @@
 
 #include "pawl/platform.h"
 #include "pawl/task.h"
+#include "pawl/wheel.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,6 +66,22 @@ typedef void *pawl_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_siz
 /* The default allocator (malloc/realloc/free). */
 void *pawl_default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size);
 
+/* ---- warnings ---------------------------------------------------------- */
+/*
+ * Things worth telling a person about that are not errors of the call that
+ * found them (Node prints these as process warnings).  pawl prints nothing
+ * itself: install a hook to see them.  `value` is the number in question
+ * (the delay that was coerced, the error code a callback returned).
+ */
+typedef enum pawl_warning {
+    PAWL_WARN_TIMEOUT_OVERFLOW = 1, /* delay > 2^31 - 1 ms: 1 ms used */
+    PAWL_WARN_TIMEOUT_NEGATIVE = 2, /* delay < 0: 1 ms used */
+    PAWL_WARN_CALLBACK_ERROR = 3    /* a timer callback returned an error */
+} pawl_warning;
+
+typedef void pawl_warn_fn(void *ud, pawl_loop *loop, pawl_warning what, int64_t value,
+                          const char *message);
+
 /* ---- options ----------------------------------------------------------- */
 
 /* Zero means default for every field:
@@ -74,6 +93,8 @@ typedef struct pawl_loop_opts {
     unsigned poll_budget;    /* task polls per iteration; default 128 */
     unsigned await_budget;   /* ready awaits per poll before a forced
                                 yield; default 128 */
+    pawl_warn_fn *warn;      /* default: none (warnings are dropped) */
+    void *warn_ud;
 } pawl_loop_opts;
 
 #define PAWL_DEFAULT_POLL_BUDGET 128u
@@ -81,6 +102,7 @@ typedef struct pawl_loop_opts {
 
 typedef struct pawl_microtask pawl_microtask;
 typedef struct pawl_remote pawl_remote;
+struct pawl_timer;
 
 /* The loop.  Every field is private. */
 struct pawl_loop {
@@ -101,13 +123,29 @@ struct pawl_loop {
     pawl_alloc_fn *pawl__alloc;
     void *pawl__alloc_ud;
     uint64_t pawl__now_ns;      /* cached at the top of each iteration */
+    uint64_t pawl__now_ms;      /* the same in ms: the timers' clock */
     uint64_t pawl__iterations;
     size_t pawl__live_tasks;    /* spawned and not DONE */
     size_t pawl__refs;          /* referenced handles */
     size_t pawl__handles;       /* open handles, referenced or not */
     unsigned pawl__poll_budget;
     int pawl__await_budget;
+    pawl_warn_fn *pawl__warn;
+    void *pawl__warn_ud;
+    /* Timers (src/timer.c).  The mark is a wheel node armed for "now" at
+     * the start of each timers pass: timers armed during the pass land
+     * behind it and wait for the next pass. */
+    struct pawl_timer *pawl__timer_running; /* whose callback runs now */
+    pawl_wheel_node pawl__timer_mark;
+    /* The JavaScript API (src/timers_js.c): the id table (uthash), the
+     * last id handed out, immediates queued, and those of the check
+     * phase that is running (new ones wait for the next). */
+    void *pawl__js_table;
+    int64_t pawl__js_last_id;
+    pawl_wheel_link pawl__immediates;
+    pawl_wheel_link pawl__immediates_running;
     pawl_posix_platform pawl__default_platform;
+    pawl_wheel pawl__wheel;     /* last: it is large (6 KiB on 64-bit) */
 };
 
 /* ---- the loop ---------------------------------------------------------- */

@@ -7,6 +7,7 @@
  *   pawl/loop.h      the loop, microtasks, remote wakes, the allocator
  *   pawl/platform.h  the platform seam, the virtual clock, POSIX
  *   pawl/wheel.h     the hierarchical timer wheel (a pure data structure)
+ *   pawl/timer.h     timers, setTimeout & co., sleep and timeout futures
  */
 #ifndef PAWL_PAWL_H
 #define PAWL_PAWL_H
@@ -16,6 +17,7 @@
 #include "pawl/platform.h"
 #include "pawl/pt.h"
 #include "pawl/task.h"
+#include "pawl/timer.h"
 #include "pawl/wheel.h"
 
 #define PAWL_VERSION_MAJOR 0
