@@ -72,7 +72,8 @@ int pawl_loop_close(pawl_loop *loop)
         return PAWL_EBUSY;
     /* The JavaScript API's timers are the loop's own: they are dropped
      * (as Node drops pending timers at exit).  Anything of yours is not. */
-    if (loop->pawl__live_tasks != 0 || loop->pawl__handles != pawl__js_armed(loop) ||
+    if (loop->pawl__live_tasks != 0 || loop->pawl__handles != 0 ||
+        pawl_wheel_count(&loop->pawl__wheel) != pawl__js_armed(loop) ||
         loop->pawl__mt_head != NULL)
         return PAWL_EBUSY;
     pawl__js_close(loop);
@@ -87,6 +88,7 @@ int pawl_loop_alive(const pawl_loop *loop)
     if (pawl__loop_check(loop) != 0)
         return 0;
     return loop->pawl__live_tasks != 0 || loop->pawl__refs != 0 ||
+           pawl_wheel_count(&loop->pawl__wheel) > loop->pawl__timers_unref ||
            loop->pawl__mt_head != NULL;
 }
 

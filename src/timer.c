@@ -38,18 +38,23 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 
 /* ---- arm / disarm with the loop's accounting ---------------------------- */
 
+/* `deadline` must be >= the wheel's elapsed tick, which never passes the
+ * loop's now: every caller arms for now or later. */
 static inline void timer_arm(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
 {
-    pawl__wheel_insert(&loop->pawl__wheel, &t->pawl__node, deadline);
-    loop->pawl__handles++;
-    loop->pawl__refs += !(t->pawl__word & UNREF_BIT);
+    pawl_wheel *w = &loop->pawl__wheel;
+    t->pawl__node.pawl__deadline = deadline;
+    pawl__wheel_file(w, &t->pawl__node);
+    w->pawl__count++;
+    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
+        loop->pawl__timers_unref++;
 }
 
 static inline void timer_disarm(pawl_loop *loop, pawl_timer *t)
 {
     pawl__wheel_remove(&loop->pawl__wheel, &t->pawl__node);
-    loop->pawl__handles--;
-    loop->pawl__refs -= !(t->pawl__word & UNREF_BIT);
+    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
+        loop->pawl__timers_unref--;
 }
 
 static inline bool armed(const pawl_timer *t)
@@ -132,9 +137,9 @@ static int set_ref(pawl_loop *loop, pawl_timer *t, bool ref)
         return 0;
     if (armed(t)) {
         if (ref)
-            loop->pawl__refs++;
+            loop->pawl__timers_unref--;
         else
-            loop->pawl__refs--;
+            loop->pawl__timers_unref++;
     }
     t->pawl__word ^= UNREF_BIT;
     return 0;
@@ -179,8 +184,8 @@ uint32_t pawl_timer_delay(const pawl_timer *t)
  */
 static void run_timer(pawl_loop *loop, pawl_timer *t, uint64_t now)
 {
-    loop->pawl__handles--;
-    loop->pawl__refs -= !(t->pawl__word & UNREF_BIT);
+    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
+        loop->pawl__timers_unref--;
     loop->pawl__timer_running = t;
     int again = t->pawl__fn(loop, t);
     if (again != PAWL_TIMER_STOP && loop->pawl__timer_running == t && !armed(t)) {
@@ -206,8 +211,19 @@ void pawl__timers_run(pawl_loop *loop)
     pawl_wheel_node *mark = &loop->pawl__timer_mark;
     pawl__wheel_insert(w, mark, now);
     for (;;) {
-        pawl_wheel_node *n = pawl_wheel_expire(w, now);
-        assert(n != NULL); /* the mark is due now */
+        /* The level-0 slot of the elapsed tick holds exactly the nodes due
+         * at that tick, which are the earliest there can be: pop them
+         * straight off; ask the wheel (which also cascades) only when it
+         * is empty. */
+        pawl_wheel_link *head = &w->pawl__heads[w->pawl__elapsed & WHEEL_MASK];
+        pawl_wheel_node *n;
+        if (head->pawl__next != head) {
+            n = (pawl_wheel_node *)(void *)head->pawl__next;
+            pawl__wheel_remove(w, n);
+        } else {
+            n = pawl_wheel_expire(w, now);
+            assert(n != NULL); /* the mark is due now */
+        }
         if (n == mark)
             break;
         run_timer(loop, PAWL_CONTAINER_OF(n, pawl_timer, pawl__node), now);

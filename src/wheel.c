@@ -138,29 +138,50 @@ static uint64_t slot_start(uint64_t elapsed, unsigned level, unsigned slot)
     return (elapsed & outer) | ((uint64_t)slot << shift);
 }
 
+static bool slot_empty(const pawl_wheel *w, unsigned level, unsigned slot)
+{
+    const pawl_wheel_link *head = &w->pawl__heads[level * WHEEL_SLOTS + slot];
+    return head->pawl__next == head;
+}
+
+/* The first non-empty slot among `bits` of `level`, or false.  Bits of
+ * slots emptied by cancels are stale (see pawl__wheel_unlink): they are
+ * skipped, and cleared in `clean` if it is not NULL. */
+static bool first_in(const pawl_wheel *w, pawl_wheel *clean, unsigned level, uint64_t bits,
+                     unsigned *slot)
+{
+    for (; bits != 0; bits &= bits - 1) {
+        unsigned s = pawl__ctz64(bits);
+        if (!slot_empty(w, level, s)) {
+            *slot = s;
+            return true;
+        }
+        if (clean != NULL)
+            clean->pawl__occupied[level] &= ~(UINT64_C(1) << s);
+    }
+    return false;
+}
+
 /* The earliest non-empty slot: the lowest level with an occupied slot at
  * or after elapsed's digit (every level-L slot precedes every level-L+1
- * slot), then the parking slot.  False if the wheel is empty. */
-static bool earliest(const pawl_wheel *w, unsigned *level, unsigned *slot)
+ * slot), then the parking slot.  False if the wheel is empty.  `clean` is
+ * `w` itself or NULL (for the const callers, which leave stale bits). */
+static bool earliest(const pawl_wheel *w, pawl_wheel *clean, unsigned *level, unsigned *slot)
 {
     uint64_t e = w->pawl__elapsed;
-    uint64_t bits = w->pawl__occupied[0] & (~UINT64_C(0) << digit(e, 0));
-    if (bits) {
+    if (first_in(w, clean, 0, w->pawl__occupied[0] & (~UINT64_C(0) << digit(e, 0)), slot)) {
         *level = 0;
-        *slot = pawl__ctz64(bits);
         return true;
     }
     for (unsigned l = 1; l < PAWL_WHEEL_LEVELS; l++) {
-        bits = w->pawl__occupied[l] & bits_above(digit(e, l));
-        if (bits) {
+        if (first_in(w, clean, l, w->pawl__occupied[l] & bits_above(digit(e, l)), slot)) {
             *level = l;
-            *slot = pawl__ctz64(bits);
             return true;
         }
     }
-    if (w->pawl__occupied[WHEEL_TOP] & (UINT64_C(1) << WHEEL_PARK_SLOT)) {
+    if (first_in(w, clean, WHEEL_TOP,
+                 w->pawl__occupied[WHEEL_TOP] & (UINT64_C(1) << WHEEL_PARK_SLOT), slot)) {
         *level = WHEEL_TOP;
-        *slot = WHEEL_PARK_SLOT;
         return true;
     }
     return false;
@@ -242,7 +263,7 @@ int pawl_wheel_remove(pawl_wheel *w, pawl_wheel_node *n)
 uint64_t pawl_wheel_next_deadline(const pawl_wheel *w)
 {
     unsigned level, slot;
-    if (!earliest(w, &level, &slot))
+    if (!earliest(w, NULL, &level, &slot))
         return PAWL_FOREVER;
     if (level == 0)
         return slot_start(w->pawl__elapsed, 0, slot);
@@ -253,7 +274,7 @@ uint64_t pawl_wheel_next_deadline(const pawl_wheel *w)
 uint64_t pawl__wheel_next_wake(const pawl_wheel *w)
 {
     unsigned level, slot;
-    if (!earliest(w, &level, &slot))
+    if (!earliest(w, NULL, &level, &slot))
         return PAWL_FOREVER;
     return slot_start(w->pawl__elapsed, level, slot);
 }
@@ -267,7 +288,7 @@ pawl_wheel_node *pawl_wheel_expire(pawl_wheel *w, uint64_t now)
     for (;;) {
         unsigned level, slot;
         uint64_t start = PAWL_FOREVER;
-        bool any = earliest(w, &level, &slot);
+        bool any = earliest(w, w, &level, &slot);
         if (any)
             start = slot_start(w->pawl__elapsed, level, slot);
         if (!any || start > now) {

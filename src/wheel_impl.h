@@ -58,17 +58,31 @@ static inline unsigned pawl__highbit64(uint64_t x) /* x != 0: top set bit */
 #endif
 }
 
+/* Indexed by the top set bit of (deadline ^ elapsed) | WHEEL_MASK, which is
+ * 5..63: the shift of the level's digit (6 * level) and the level's first
+ * index in pawl__heads (64 * level).  Bits at or above WHEEL_RANGE_BITS
+ * are out of range (parked) and never looked up. */
+#define PAWL__R6(x) x, x, x, x, x, x
+static const unsigned char pawl__wheel_shift[64] = {
+    PAWL__R6(0), PAWL__R6(6), PAWL__R6(12), PAWL__R6(18), PAWL__R6(24),
+    PAWL__R6(30), PAWL__R6(36), PAWL__R6(42), PAWL__R6(48), PAWL__R6(54), 60, 60, 60, 60};
+static const unsigned short pawl__wheel_base[64] = {
+    PAWL__R6(0), PAWL__R6(64), PAWL__R6(128), PAWL__R6(192), PAWL__R6(256),
+    PAWL__R6(320), PAWL__R6(384), PAWL__R6(448), PAWL__R6(512), PAWL__R6(576),
+    640, 640, 640, 640};
+#undef PAWL__R6
+
 /* Where a deadline (>= elapsed) is filed: 64 * level + slot.  The level is
  * the highest base-64 digit in which deadline and elapsed differ (0 if
  * none: or-ing in WHEEL_MASK makes the top bit at least 5, which is level
- * 0); out-of-range deadlines are parked.  Branch-free but for the park. */
+ * 0); out-of-range deadlines are parked. */
 static inline unsigned pawl__wheel_index(uint64_t elapsed, uint64_t deadline)
 {
-    unsigned level = pawl__highbit64((deadline ^ elapsed) | WHEEL_MASK) / WHEEL_BITS;
-    if (level > WHEEL_TOP)
+    unsigned top = pawl__highbit64((deadline ^ elapsed) | WHEEL_MASK);
+    if (top >= WHEEL_RANGE_BITS)
         return WHEEL_PARK_INDEX;
-    return level * WHEEL_SLOTS +
-           (unsigned)((deadline >> (WHEEL_BITS * level)) & WHEEL_MASK);
+    return pawl__wheel_base[top] +
+           (unsigned)((deadline >> pawl__wheel_shift[top]) & WHEEL_MASK);
 }
 
 /* Append `n` to the list of slot `index`. */
@@ -99,26 +113,23 @@ static inline void pawl__wheel_insert(pawl_wheel *w, pawl_wheel_node *n, uint64_
 
 /*
  * Unlink an armed node.  Its slot need not be known: the list is a ring
- * through the slot's head.  When the ring had only the head and `n`, both
- * neighbours are the head, and the head's place in the array gives the
- * occupancy bit to clear (no other case has equal neighbours).
+ * through the slot's head.  The slot's occupancy bit is left set even if
+ * the slot is now empty: the search for the earliest slot clears such
+ * stale bits when it meets them, which keeps cancel to five memory
+ * operations and no branch.
  */
-static inline void pawl__wheel_unlink(pawl_wheel *w, pawl_wheel_node *n)
+static inline void pawl__wheel_unlink(pawl_wheel_node *n)
 {
     pawl_wheel_link *next = n->pawl__link.pawl__next;
     pawl_wheel_link *prev = n->pawl__link.pawl__prev;
     prev->pawl__next = next;
     next->pawl__prev = prev;
-    if (next == prev) {
-        size_t index = (size_t)(next - w->pawl__heads);
-        w->pawl__occupied[index / WHEEL_SLOTS] &= ~(UINT64_C(1) << (index % WHEEL_SLOTS));
-    }
     n->pawl__link.pawl__next = NULL;
 }
 
 static inline void pawl__wheel_remove(pawl_wheel *w, pawl_wheel_node *n)
 {
-    pawl__wheel_unlink(w, n);
+    pawl__wheel_unlink(n);
     w->pawl__count--;
 }
 

@@ -126,8 +126,13 @@ struct pawl_loop {
     uint64_t pawl__now_ms;      /* the same in ms: the timers' clock */
     uint64_t pawl__iterations;
     size_t pawl__live_tasks;    /* spawned and not DONE */
-    size_t pawl__refs;          /* referenced handles */
-    size_t pawl__handles;       /* open handles, referenced or not */
+    size_t pawl__refs;          /* referenced handles but timers */
+    size_t pawl__handles;       /* open handles, referenced or not, but
+                                   timers: armed timers are counted by
+                                   the wheel, and those unreferenced in
+                                   pawl__timers_unref, so arming touches
+                                   one counter */
+    size_t pawl__timers_unref;
     unsigned pawl__poll_budget;
     int pawl__await_budget;
     pawl_warn_fn *pawl__warn;
