@@ -112,6 +112,12 @@ void pawl__js_close(pawl_loop *loop);
 /* Report a warning to the loop's hook, if any. */
 void pawl__warn(pawl_loop *loop, pawl_warning what, int64_t value, const char *message);
 
+/* The POSIX platform's wait length for a deadline (src/platform_posix.c):
+ * exact nanoseconds (UINT64_MAX: no limit), or milliseconds rounded up
+ * (-1: no limit) for systems that wait in milliseconds. */
+uint64_t pawl__wait_ns(uint64_t deadline_ns, uint64_t now_ns);
+int pawl__wait_ms(uint64_t deadline_ns, uint64_t now_ns);
+
 void *pawl__alloc(pawl_loop *loop, size_t size);
 void pawl__free(pawl_loop *loop, void *ptr, size_t size);
 

@@ -39,34 +39,47 @@ static void posix_drain(pawl_posix_platform *pp)
 #endif
 }
 
+/* How long a wait until `deadline_ns` lasts when it starts at `now_ns`:
+ * nanoseconds where the system can wait that precisely (ppoll, and the
+ * epoll reactor's epoll_pwait2 later), else whole milliseconds rounded UP,
+ * so that a deadline 0.4 ms away waits 1 ms instead of spinning on 0 ms
+ * timeouts until it comes.  Deadline 0: do not wait; PAWL_FOREVER: no
+ * limit (-1 ms / UINT64_MAX ns). */
+uint64_t pawl__wait_ns(uint64_t deadline_ns, uint64_t now_ns)
+{
+    if (deadline_ns == PAWL_FOREVER)
+        return UINT64_MAX;
+    return deadline_ns > now_ns ? deadline_ns - now_ns : 0;
+}
+
+int pawl__wait_ms(uint64_t deadline_ns, uint64_t now_ns)
+{
+    if (deadline_ns == PAWL_FOREVER)
+        return -1;
+    uint64_t ns = pawl__wait_ns(deadline_ns, now_ns);
+    uint64_t ms = ns / 1000000u + (ns % 1000000u != 0);
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
 static int posix_wait(pawl_platform *p, uint64_t deadline_ns)
 {
     pawl_posix_platform *pp = (pawl_posix_platform *)p;
     struct pollfd pfd = {.fd = pp->pawl__fds[0], .events = POLLIN, .revents = 0};
+    uint64_t now = deadline_ns == 0 || deadline_ns == PAWL_FOREVER ? 0 : posix_now_ns(p);
     int n;
 #if defined(__linux__)
     struct timespec ts = {0, 0};
     struct timespec *tsp = &ts;
-    if (deadline_ns == PAWL_FOREVER) {
+    uint64_t ns = deadline_ns == 0 ? 0 : pawl__wait_ns(deadline_ns, now);
+    if (ns == UINT64_MAX) {
         tsp = NULL;
-    } else if (deadline_ns != 0) {
-        uint64_t now = posix_now_ns(p);
-        uint64_t d = deadline_ns > now ? deadline_ns - now : 0;
-        ts.tv_sec = (time_t)(d / 1000000000u);
-        ts.tv_nsec = (long)(d % 1000000000u);
+    } else {
+        ts.tv_sec = (time_t)(ns / 1000000000u);
+        ts.tv_nsec = (long)(ns % 1000000000u);
     }
     n = ppoll(&pfd, 1, tsp, NULL);
 #else
-    int timeout_ms = 0;
-    if (deadline_ns == PAWL_FOREVER) {
-        timeout_ms = -1;
-    } else if (deadline_ns != 0) {
-        uint64_t now = posix_now_ns(p);
-        uint64_t d = deadline_ns > now ? deadline_ns - now : 0;
-        uint64_t ms = (d + 999999u) / 1000000u; /* round up: never early */
-        timeout_ms = ms > INT_MAX ? INT_MAX : (int)ms;
-    }
-    n = poll(&pfd, 1, timeout_ms);
+    n = poll(&pfd, 1, deadline_ns == 0 ? 0 : pawl__wait_ms(deadline_ns, now));
 #endif
     if (n < 0)
         return errno == EINTR ? 0 : -errno; /* EINTR: the loop looks again */

@@ -12,6 +12,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include <cmocka.h>
 
 #include "pawl/pawl.h"
+#include "internal.h" /* pawl__wait_ns, pawl__wait_ms */
 
 /* ---- the virtual clock --------------------------------------------------- */
 
@@ -331,6 +333,28 @@ static void posix_notify_preserves_errno_when_its_write_fails(void **state)
     assert_int_equal(notify_pending(p), 0);
 }
 
+/* A deadline 0.4 ms away must not become a 0 ms timeout (a busy spin until
+ * it comes): exact where the wait takes nanoseconds, rounded up where it
+ * takes milliseconds. */
+static void wait_length_is_exact_in_ns_and_rounded_up_in_ms(void **state)
+{
+    (void)state;
+    uint64_t now = 5000000000u;
+    assert_int_equal(pawl__wait_ns(now + 400000u, now), 400000u);
+    assert_int_equal(pawl__wait_ms(now + 400000u, now), 1);
+    assert_int_equal(pawl__wait_ms(now + 1u, now), 1);
+    assert_int_equal(pawl__wait_ms(now + 2000000u, now), 2);
+    assert_int_equal(pawl__wait_ms(now + 2000001u, now), 3);
+    /* Past or present deadlines: no wait at all. */
+    assert_int_equal(pawl__wait_ns(now - 1u, now), 0);
+    assert_int_equal(pawl__wait_ms(now, now), 0);
+    /* No deadline. */
+    assert_int_equal(pawl__wait_ns(PAWL_FOREVER, now), UINT64_MAX);
+    assert_int_equal(pawl__wait_ms(PAWL_FOREVER, now), -1);
+    /* Far deadlines saturate instead of wrapping to a short timeout. */
+    assert_int_equal(pawl__wait_ms(PAWL_FOREVER - 1u, 0), INT_MAX);
+}
+
 static void posix_close_releases_descriptors(void **state)
 {
     (void)state;
@@ -513,6 +537,7 @@ int main(void)
 #define L(name) cmocka_unit_test_setup_teardown(name, vloop_setup, vloop_teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vclock_starts_at_start_ns),
+        cmocka_unit_test(wait_length_is_exact_in_ns_and_rounded_up_in_ms),
         cmocka_unit_test(vclock_advance_moves_time_forward),
         cmocka_unit_test(vclock_advance_saturates_below_forever),
         cmocka_unit_test(vclock_rejects_null),
