@@ -245,13 +245,22 @@ static int sleep_fire(pawl_loop *loop, pawl_timer *t)
     (void)loop;
     pawl_sleep *s = PAWL_CONTAINER_OF(t, pawl_sleep, pawl__timer);
     s->pawl__state = PAWL__SLEEP_FIRED;
-    pawl_wake(s->pawl__waker);
+    pawl_waker w = {s->pawl__task, s->pawl__gen};
+    pawl_wake(w);
     return PAWL_TIMER_STOP;
 }
 
 /* Internal state of a timeout whose time ran out during this poll: the
  * inner future is being polled with a context canceled by the timeout. */
 enum { SLEEP_EXPIRING = PAWL__SLEEP_FIRED + 1 };
+
+/* Keep the polling task's waker. */
+static void sleep_hold(pawl_sleep *s, const pawl_cx *cx)
+{
+    pawl_waker w = pawl_cx_waker(cx);
+    s->pawl__task = w.task;
+    s->pawl__gen = w.gen;
+}
 
 /* IDLE --first poll--> ARMED.  `deadline` is absolute loop ms. */
 static void sleep_arm(pawl_sleep *s, pawl_cx *cx, uint64_t deadline, uint32_t delay)
@@ -262,7 +271,7 @@ static void sleep_arm(pawl_sleep *s, pawl_cx *cx, uint64_t deadline, uint32_t de
     if (deadline < loop->pawl__now_ms)
         deadline = loop->pawl__now_ms;
     timer_arm(loop, &s->pawl__timer, deadline);
-    s->pawl__waker = pawl_cx_waker(cx);
+    sleep_hold(s, cx);
     s->pawl__state = PAWL__SLEEP_ARMED;
 }
 
@@ -287,7 +296,7 @@ static pawl_poll sleep_poll(pawl_sleep *s, pawl_cx *cx, uint64_t deadline, uint3
             sleep_reset(s, cx->loop);
             return PAWL_ECANCELED;
         }
-        s->pawl__waker = pawl_cx_waker(cx);
+        sleep_hold(s, cx);
         return PAWL_PENDING;
     default: /* FIRED: the time has come (even if canceled just now) */
         s->pawl__state = PAWL__SLEEP_IDLE;
@@ -323,7 +332,7 @@ void pawl__timeout_enter(pawl_sleep *s, pawl_cx *cx, uint32_t ms)
             sleep_arm(s, cx, cx->loop->pawl__now_ms + ms, ms);
         }
     } else if (s->pawl__state == PAWL__SLEEP_ARMED) {
-        s->pawl__waker = pawl_cx_waker(cx);
+        sleep_hold(s, cx);
     } else if (s->pawl__state == PAWL__SLEEP_FIRED && !pawl_cx_canceled(cx)) {
         s->pawl__state = SLEEP_EXPIRING;
         cx->pawl__flags |= PAWL__CX_CANCEL;

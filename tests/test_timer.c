@@ -113,6 +113,14 @@ static void timer_size_is_within_budget(void **state)
     /* 48 bytes on 64-bit targets, 24 on 32-bit ones (the latter is checked
      * by tests/packaging/size32.c with a 32-bit compiler). */
     assert_true(sizeof(pawl_timer) <= (sizeof(void *) == 8 ? 48 : 24));
+    /* A sleeping task: header, sleep (timer included) and a little state
+     * within 100 bytes on 64-bit targets. */
+    struct small_sleeper {
+        pawl_task task;
+        pawl_sleep sleep;
+        uint32_t state;
+    };
+    assert_true(sizeof(struct small_sleeper) <= 100);
 }
 
 /* ---- order and time -------------------------------------------------------- */

@@ -211,7 +211,10 @@ int pawl_timeout_has_ref(pawl_loop *loop, pawl_timer_id id);
  */
 typedef struct pawl_sleep {
     pawl_timer pawl__timer;
-    pawl_waker pawl__waker;
+    /* The sleeping task's waker, spelled out so that the state byte fits
+     * in what would be its padding: 56 bytes on 64-bit targets. */
+    pawl_task *pawl__task;
+    pawl_gen pawl__gen;
     unsigned char pawl__state; /* PAWL__SLEEP_* */
 } pawl_sleep;
 
