@@ -1,5 +1,5 @@
 /*
- * examples/tour/tour.c -- a narrated walk through pawl, in six stops.
+ * examples/tour/tour.c -- a narrated walk through pawl, in seven stops.
  *
  *   1. spawn     tasks are queued, then polled; they take turns at yields
  *   2. futures   a hand-made future (a one-slot mailbox) and PAWL_AWAIT
@@ -7,6 +7,8 @@
  *   4. join      a parent awaits a child and reads its result
  *   5. cancel    a parent cancels a blocked child; its cleanup runs
  *   6. remote    another thread rings a doorbell that wakes a task
+ *   7. timers    setTimeout, setInterval, setImmediate and a sleeping
+ *                task, on a virtual clock
  *
  * Read the source next to its output: every line the program prints is
  * printed by the code you are looking at, in the order the loop ran it.
@@ -30,6 +32,7 @@
 #define _POSIX_C_SOURCE 200809L /* pthreads under -std=c11 */
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -549,6 +552,179 @@ static void tour_remote(pawl_loop *loop)
 }
 
 /* ======================================================================== */
+/* 7. Timers: setTimeout, setInterval, setImmediate, and sleep in a task    */
+/* ======================================================================== */
+
+/*
+ * pawl's timers follow Node's: pawl_set_timeout, pawl_set_interval and
+ * pawl_set_immediate return an id (a positive 64-bit number, never reused)
+ * that the clear functions take.  When they run is decided by the loop's
+ * phases, in this order in every iteration:
+ *
+ *   timers   due timers, by deadline (equal deadlines: first armed, first)
+ *   tasks    queued tasks, including those a timer just woke
+ *   poll     wait for the next deadline (not at all if immediates wait)
+ *   check    immediates
+ *
+ * This stop runs on a loop of its own, whose platform is a virtual clock
+ * (pawl_vclock): time stands still while the loop works, and when the loop
+ * would wait, the clock jumps straight to the deadline.  So the times
+ * printed below are exact and the same at every run, and the 40 ms of the
+ * scene take no real time at all.  pawl's own tests use the same clock.
+ * With the default platform the order would be the same and the times
+ * real ones.  See docs/timers.md for every rule, set against Node's.
+ */
+typedef struct timer_scene {
+    pawl_vclock clock;    /* the loop's platform: must outlive the loop */
+    pawl_loop loop;
+    pawl_timer_id ticker; /* the interval's id, to clear it */
+    int ticks;
+} timer_scene;
+
+/* Timer callbacks take one void *, as Node's take the extra arguments of
+ * setTimeout(fn, ms, ...args).  For the plain timeouts it points at one
+ * of these: the loop (for the time) and what to say. */
+typedef struct cue {
+    pawl_loop *loop;
+    const char *text;
+} cue;
+
+/* The id-returning calls return a negative error code instead of an id
+ * when they fail. */
+static pawl_timer_id check_id(pawl_timer_id id, const char *what)
+{
+    if (id < 0)
+        check((int)id, what);
+    return id;
+}
+#define CHECK_ID(call) check_id((call), #call)
+
+/* Print one line, stamped with the loop's time: the clock as read at the
+ * top of the current loop iteration (pawl_loop_now, in ms). */
+static void at(const pawl_loop *loop, const char *fmt, ...)
+{
+    va_list ap;
+    printf("  [%2llu ms] ", (unsigned long long)pawl_loop_now(loop));
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+/* A timeout that just says what it is. */
+static int say_cue(void *arg)
+{
+    cue *c = arg;
+    at(c->loop, "%s", c->text);
+    return 0; /* nonzero would be reported as an error (to the warning hook) */
+}
+
+/* The interval clears itself from inside its own callback at the third
+ * tick: that stops it, as clearInterval does in Node. */
+static int tick(void *arg)
+{
+    timer_scene *sc = arg;
+    sc->ticks++;
+    if (sc->ticks < 3) {
+        at(&sc->loop, "interval, every 12 ms: tick %d", sc->ticks);
+        return 0;
+    }
+    at(&sc->loop, "interval, every 12 ms: tick %d, clears itself: no more ticks", sc->ticks);
+    CHECK(pawl_clear_interval(&sc->loop, sc->ticker));
+    return 0;
+}
+
+static int zero_timeout(void *arg)
+{
+    timer_scene *sc = arg;
+    at(&sc->loop, "the 0 ms timeout: 0 means 1 ms, as in Node, so it was due at 21");
+    return 0;
+}
+
+static int immediate_from_timer(void *arg)
+{
+    timer_scene *sc = arg;
+    at(&sc->loop, "the immediate: check phase of this same iteration, so it runs first");
+    return 0;
+}
+
+/* A timer callback that arms a 0 ms timeout and an immediate.  Node runs
+ * the immediate first every time, and so does pawl: the check phase comes
+ * later in this very iteration, whereas a timer armed while the timers
+ * phase runs waits at least for the next one (and a 0 ms timeout is a
+ * 1 ms timeout anyway). */
+static int arm_two(void *arg)
+{
+    timer_scene *sc = arg;
+    at(&sc->loop, "timeout 20 ms: pawl_set_timeout(0 ms), then pawl_set_immediate");
+    CHECK_ID(pawl_set_timeout(&sc->loop, zero_timeout, sc, 0));
+    CHECK_ID(pawl_set_immediate(&sc->loop, immediate_from_timer, sc));
+    return 0;
+}
+
+/* A task that sleeps: `await new Promise(r => setTimeout(r, 25))` in
+ * JavaScript.  The pawl_sleep is the await's state (a timer and the task's
+ * waker), so it is a field: it lives across the await.  Zeroed, it is
+ * ready to use, and it is idle again after each await, so one serves both
+ * sleeps. */
+typedef struct napper {
+    pawl_task task;
+    pawl_sleep nap;
+} napper;
+
+static pawl_poll napper_poll(pawl_task *t, pawl_cx *cx)
+{
+    napper *n = PAWL_CONTAINER_OF(t, napper, task);
+    int rc;
+    PAWL_BEGIN(cx);
+    at(cx->loop, "napper (a task): PAWL_AWAIT(pawl_sleep_ms(25))");
+    PAWL_AWAIT(cx, rc, pawl_sleep_ms(&n->nap, cx, 25));
+    expect(rc, 0, "pawl_sleep_ms(25)");
+    /* The sleep's timer woke the task in the timers phase; the task phase
+     * of the same iteration polled it, so the time is still 25. */
+    at(cx->loop, "napper: woke up; PAWL_AWAIT(pawl_sleep_ms(15)) with the same pawl_sleep");
+    PAWL_AWAIT(cx, rc, pawl_sleep_ms(&n->nap, cx, 15));
+    expect(rc, 0, "pawl_sleep_ms(15)");
+    at(cx->loop, "napper: woke up, finished");
+    PAWL_END(cx);
+}
+
+static void tour_timers(void)
+{
+    printf("\n== 7. Timers: timeouts, an interval, immediates, a sleeping task ==\n");
+    timer_scene sc = {.ticks = 0};
+    CHECK(pawl_vclock_init(&sc.clock, 0)); /* the clock starts at 0 ms */
+    CHECK(pawl_loop_init(&sc.loop, &(pawl_loop_opts){.platform = &sc.clock.base}));
+
+    /* Armed longest first: they run by deadline, not in arm order. */
+    cue late = {&sc.loop, "timeout 30 ms"};
+    cue early = {&sc.loop, "timeout 10 ms"};
+    CHECK_ID(pawl_set_timeout(&sc.loop, say_cue, &late, 30));
+    CHECK_ID(pawl_set_timeout(&sc.loop, say_cue, &early, 10));
+    CHECK_ID(pawl_set_timeout(&sc.loop, arm_two, &sc, 20));
+    sc.ticker = CHECK_ID(pawl_set_interval(&sc.loop, tick, &sc, 12));
+    cue now = {&sc.loop, "immediate armed by main: check phase, after the task phase"};
+    CHECK_ID(pawl_set_immediate(&sc.loop, say_cue, &now));
+    napper n;
+    memset(&n, 0, sizeof n); /* a zeroed pawl_sleep is idle: no init call */
+    CHECK(pawl_task_init(&n.task, napper_poll));
+    CHECK(pawl_task_spawn(&sc.loop, &n.task));
+    printf("main: a second loop, on a virtual clock that starts at 0 ms\n");
+    printf("main: armed timeouts of 30, 10 and 20 ms (in that order), a 12 ms interval and an\n"
+           "main: immediate, and spawned a task that sleeps; pawl_loop_run:\n");
+
+    run_loop(&sc.loop);
+    printf("main: the virtual clock reads %llu ms: it jumped from deadline to deadline in"
+           " %llu waits\n",
+           (unsigned long long)(sc.clock.now_ns / 1000000u), (unsigned long long)sc.clock.waits);
+    /* Closing a loop with timers of the JavaScript API still pending would
+     * free them without calling them, as Node drops its timers at exit;
+     * here none is left. */
+    CHECK(pawl_loop_close(&sc.loop));
+    printf("main: timers loop closed\n");
+}
+
+/* ======================================================================== */
 
 int main(void)
 {
@@ -566,10 +742,13 @@ int main(void)
     tour_join(&loop);
     tour_cancel(&loop);
     tour_remote(&loop);
-
     unsigned long iterations = (unsigned long)pawl_loop_iterations(&loop);
     CHECK(pawl_loop_close(&loop));
-    printf("\nend of tour: %lu loop iterations in all; every task DONE, loop closed\n",
+
+    tour_timers(); /* on a loop of its own */
+
+    printf("\nend of tour: the main loop ran %lu iterations; every task DONE, both loops "
+           "closed\n",
            iterations);
     return EXIT_SUCCESS;
 }
