@@ -96,6 +96,9 @@ void pawl__remote_deliver(pawl_loop *loop);
 /* Timers (src/timer.c): the timers phase, and the time the poll phase
  * must wake up for (ns; PAWL_FOREVER if no timer is armed). */
 void pawl__timers_run(pawl_loop *loop);
+/* Arm (or re-arm) `t` for `ms` after `base_ms`, a fresh clock reading of
+ * the JavaScript layer, remembering `ms` as its delay. */
+void pawl__timer_arm_from(pawl_loop *loop, struct pawl_timer *t, uint64_t base_ms, uint32_t ms);
 uint64_t pawl__timers_next_ns(const pawl_loop *loop);
 
 /* The JavaScript API (src/timers_js.c): the check phase; whether an
@@ -105,6 +108,11 @@ void pawl__immediates_run(pawl_loop *loop);
 static inline bool pawl__immediates_queued(const pawl_loop *loop)
 {
     return loop->pawl__immediates.pawl__next != &loop->pawl__immediates;
+}
+/* Read the platform's clock now (ms), not the iteration's cached time. */
+static inline uint64_t pawl__clock_ms(pawl_loop *loop)
+{
+    return loop->pawl__platform->ops->now_ns(loop->pawl__platform) / 1000000u;
 }
 size_t pawl__js_armed(const pawl_loop *loop);
 void pawl__js_close(pawl_loop *loop);

@@ -343,8 +343,8 @@ static void phase_tasks(pawl_loop *loop)
 /* The earliest time the poll phase must wake up for (ns). */
 static uint64_t next_deadline(const pawl_loop *loop)
 {
-    if (pawl__immediates_queued(loop))
-        return 0;
+    if (loop->pawl__immediates_ref != 0)
+        return 0; /* unreferenced ones wait for a reason to wake, as in Node */
     uint64_t d = pawl__timers_next_ns(loop);
     return d == 0 ? 1 : d; /* 0 would mean "do not block" */
 }
@@ -379,8 +379,16 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
         return PAWL_EINVAL;
     if (loop->pawl__flags & PAWL__L_RUNNING)
         return PAWL_EBUSY;
-    loop->pawl__flags |= PAWL__L_RUNNING;
     pawl_platform *p = loop->pawl__platform;
+    if (!pawl_loop_alive(loop)) {
+        /* As libuv: a loop with nothing alive runs no phase at all, so an
+         * unreferenced timer or immediate never runs on its own. */
+        loop->pawl__now_ns = p->ops->now_ns(p);
+        loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
+        loop->pawl__flags &= ~(uint32_t)PAWL__L_STOP;
+        return 0;
+    }
+    loop->pawl__flags |= PAWL__L_RUNNING;
     int result;
     for (;;) {
         loop->pawl__now_ns = p->ops->now_ns(p);

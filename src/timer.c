@@ -118,6 +118,15 @@ int pawl_timer_stop(pawl_loop *loop, pawl_timer *t)
     return 0;
 }
 
+void pawl__timer_arm_from(pawl_loop *loop, pawl_timer *t, uint64_t base_ms, uint32_t ms)
+{
+    if (armed(t))
+        timer_disarm(loop, t);
+    t->pawl__word = (t->pawl__word & UNREF_BIT) | ms;
+    /* base_ms is a fresh clock reading, so never before now */
+    timer_arm(loop, t, (base_ms > loop->pawl__now_ms ? base_ms : loop->pawl__now_ms) + ms);
+}
+
 int pawl_timer_refresh(pawl_loop *loop, pawl_timer *t)
 {
     if (t == NULL)

@@ -94,16 +94,26 @@ static void call(pawl_loop *loop, js_timer *j)
 
 /* ---- timeouts and intervals --------------------------------------------- */
 
+/*
+ * An interval is re-armed from the moment its callback started, read from
+ * the clock as Node does (not the iteration's cached time), so a callback
+ * that ran late or long is followed by a full period: missed ticks merge.
+ */
 static int js_fire(pawl_loop *loop, pawl_timer *t)
 {
     js_timer *j = PAWL_CONTAINER_OF(t, js_timer, timer);
+    uint64_t start = j->kind == JS_INTERVAL ? pawl__clock_ms(loop) : 0;
     call(loop, j);
     if (j->dead) { /* cleared from inside: already out of the table */
         discard(loop, j);
         return PAWL_TIMER_STOP;
     }
-    if (j->kind == JS_INTERVAL || pawl_timer_active(t))
-        return PAWL_TIMER_AGAIN; /* ignored if it was refreshed */
+    if (pawl_timer_active(t))
+        return PAWL_TIMER_STOP; /* refreshed inside: stays armed */
+    if (j->kind == JS_INTERVAL) {
+        pawl__timer_arm_from(loop, t, start, pawl_timer_delay(t));
+        return PAWL_TIMER_STOP;
+    }
     forget(loop, j);
     discard(loop, j);
     return PAWL_TIMER_STOP;
@@ -133,12 +143,15 @@ static pawl_timer_id set_timer(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, 
         return rc;
     if (fn == NULL)
         return PAWL_EINVAL;
-    uint32_t delay = coerce(loop, ms);
     js_timer *j = create(loop, fn, arg, kind);
     if (j == NULL)
         return PAWL_ENOMEM;
+    /* Warn only about a timer that exists. */
+    uint32_t delay = coerce(loop, ms);
     pawl_timer_init(&j->timer, js_fire);
-    pawl_timer_start(loop, &j->timer, delay);
+    /* Node reads the clock when a timer is armed: a timer armed late in a
+     * long callback counts from then, not from the iteration's start. */
+    pawl__timer_arm_from(loop, &j->timer, pawl__clock_ms(loop), delay);
     return j->id;
 }
 
@@ -183,7 +196,8 @@ int pawl_timeout_refresh(pawl_loop *loop, pawl_timer_id id)
     js_timer *j = find(loop, id);
     if (j == NULL || j->kind == JS_IMMEDIATE)
         return PAWL_ENOENT;
-    return pawl_timer_refresh(loop, &j->timer);
+    pawl__timer_arm_from(loop, &j->timer, pawl__clock_ms(loop), pawl_timer_delay(&j->timer));
+    return 0;
 }
 
 /* ---- immediates ---------------------------------------------------------- */
@@ -215,6 +229,7 @@ pawl_timer_id pawl_set_immediate(pawl_loop *loop, pawl_timeout_fn *fn, void *arg
         return PAWL_ENOMEM;
     ring_append(&loop->pawl__immediates, &j->queue);
     loop->pawl__refs++;
+    loop->pawl__immediates_ref++;
     return j->id;
 }
 
@@ -222,8 +237,10 @@ pawl_timer_id pawl_set_immediate(pawl_loop *loop, pawl_timeout_fn *fn, void *arg
 static void immediate_dequeue(pawl_loop *loop, js_timer *j)
 {
     ring_unlink(&j->queue);
-    if (!j->unref)
+    if (!j->unref) {
         loop->pawl__refs--;
+        loop->pawl__immediates_ref--;
+    }
 }
 
 int pawl_clear_immediate(pawl_loop *loop, pawl_timer_id id)
@@ -283,10 +300,13 @@ static int js_set_ref(pawl_loop *loop, pawl_timer_id id, bool ref)
     if (j->unref == !ref)
         return 0;
     j->unref = !ref;
-    if (ref)
+    if (ref) {
         loop->pawl__refs++;
-    else
+        loop->pawl__immediates_ref++;
+    } else {
         loop->pawl__refs--;
+        loop->pawl__immediates_ref--;
+    }
     return 0;
 }
 

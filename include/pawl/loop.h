@@ -133,6 +133,7 @@ struct pawl_loop {
                                    pawl__timers_unref, so arming touches
                                    one counter */
     size_t pawl__timers_unref;
+    size_t pawl__immediates_ref; /* queued, referenced immediates */
     unsigned pawl__poll_budget;
     int pawl__await_budget;
     pawl_warn_fn *pawl__warn;
@@ -172,7 +173,9 @@ typedef enum pawl_run_mode {
 
 /*
  * Run the loop.  Returns 1 if something is still alive (stopped, or a
- * single iteration), 0 if nothing is, or a negative error:
+ * single iteration), 0 if nothing is, or a negative error.  A loop with
+ * nothing alive when it is called runs no iteration at all (it only reads
+ * the clock), in every mode, as libuv's does.  Errors:
  * PAWL_EBUSY when called from inside the loop's own callbacks or tasks,
  * PAWL_EINVAL for an unknown mode, PAWL_EDEADLK when the platform reports
  * that it would block forever (the virtual clock with live tasks that

@@ -26,7 +26,12 @@
  *     loop.  One exception, by design: a drift-free (PERIODIC) timer that
  *     fell behind serves its missed deadlines in order, in this pass.
  *   - setImmediate callbacks run in the check phase, after the wait; those
- *     queued while the phase runs wait for the next iteration.
+ *     queued while the phase runs wait for the next iteration.  A queued,
+ *     referenced immediate keeps the wait from blocking; an unreferenced
+ *     one waits for whatever wakes the loop next, as in Node.
+ *   - A loop with nothing referenced does not run at all (pawl_loop_run
+ *     returns 0 at once), so unreferenced timers and immediates never run
+ *     on their own.
  *
  * THREADS
  * =======
@@ -78,9 +83,10 @@ typedef struct pawl_timer pawl_timer;
  *   PAWL_TIMER_STOP      nothing: the timer stays IDLE.  Return this if the
  *                        callback freed the timer: the loop does not
  *                        touch it again.
- *   PAWL_TIMER_AGAIN     re-arm for `delay` ms after the moment this pass of
- *                        timers started (Node's setInterval: ticks missed
- *                        while the loop was busy merge into this one call).
+ *   PAWL_TIMER_AGAIN     re-arm for `delay` ms after the iteration's cached
+ *                        time, pawl_loop_now() (as libuv's repeat does:
+ *                        ticks missed while the loop was busy merge into
+ *                        this one call).
  *   PAWL_TIMER_PERIODIC  re-arm for `delay` ms after the deadline just
  *                        served, so the schedule never drifts (for
  *                        firmware: an LED blinking at 1 Hz for a year
@@ -168,7 +174,13 @@ uint32_t pawl_timer_delay(const pawl_timer *t);
  *
  * Delay coercion, as Node: a delay below 1 or above 2^31 - 1 ms becomes
  * 1 ms.  Out-of-range delays (negative, or above 2^31 - 1) are reported
- * to the loop's warning hook (pawl_loop_opts.warn) first.
+ * to the loop's warning hook (pawl_loop_opts.warn).
+ *
+ * The clock, as Node reads it: a timer is armed (and refreshed) from a
+ * fresh reading of the platform's clock, not the iteration's cached time,
+ * so one armed at the end of a long callback counts from then; and an
+ * interval is re-armed from the clock reading taken as its callback
+ * starts, so ticks missed while the loop was busy merge into one call.
  */
 typedef int64_t pawl_timer_id;
 
