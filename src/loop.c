@@ -401,6 +401,13 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
             pawl__microtasks_drain(loop);
         pawl__timers_run(loop);
         phase_tasks(loop);
+        /* Nothing left alive: end here, before the poll and check phases,
+         * as libuv checks after its timers; so an unreferenced immediate
+         * queued by the last timer does not run, as in Node. */
+        if (!pawl_loop_alive(loop)) {
+            result = 0;
+            break;
+        }
         uint64_t deadline = 0;
         if (mode != PAWL_RUN_NOWAIT && !(loop->pawl__flags & PAWL__L_STOP) &&
             loop->pawl__run_head == 0 && loop->pawl__remote_ready == NULL &&

@@ -4,8 +4,8 @@
  *
  * Arm and cancel are the hot operations (a server arms and cancels a
  * timeout per request and almost never lets one fire), so they use the
- * wheel's inline operations directly: a cancel is six stores and one
- * branch.  The loop counts armed timers as open handles, and referenced
+ * wheel's inline operations directly: a cancel unlinks with five memory
+ * operations and no branch.  The loop counts armed timers as open handles, and referenced
  * armed timers as references that keep it alive.
  *
  * THE TIMERS PASS

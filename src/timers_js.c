@@ -108,12 +108,14 @@ static int js_fire(pawl_loop *loop, pawl_timer *t)
         discard(loop, j);
         return PAWL_TIMER_STOP;
     }
-    if (pawl_timer_active(t))
-        return PAWL_TIMER_STOP; /* refreshed inside: stays armed */
     if (j->kind == JS_INTERVAL) {
+        /* Even if refreshed inside: Node re-inserts an interval from its
+         * callback's start after the callback, whatever it did. */
         pawl__timer_arm_from(loop, t, start, pawl_timer_delay(t));
         return PAWL_TIMER_STOP;
     }
+    if (pawl_timer_active(t))
+        return PAWL_TIMER_STOP; /* a timeout refreshed inside: stays armed */
     forget(loop, j);
     discard(loop, j);
     return PAWL_TIMER_STOP;

@@ -587,6 +587,48 @@ static void refresh_of_an_interval_restarts_its_period(void **state)
     assert_string_equal(g_log, "x@4 i@14 i@24");
 }
 
+static void refresh_self(jp *p)
+{
+    if (p->calls == 1)
+        assert_int_equal(pawl_timeout_refresh(&p->e->v.loop, p->id), 0);
+}
+
+/* Node re-inserts an interval from its callback's start once the callback
+ * returns, whatever the callback did: a refresh from inside (here after
+ * 3 ms of work) does not push the next call back. */
+static void interval_refreshed_inside_its_callback_counts_from_the_callback_start(void **state)
+{
+    env *e = *state;
+    jp i = probe(e, "i");
+    i.busy_ms = 3;
+    i.action = refresh_self;
+    i.clear_at = 2;
+    interval(&i, 50);
+    run_all(e);
+    assert_string_equal(g_log, "i@50 i@100");
+}
+
+static void queue_unref_immediate(jp *p)
+{
+    immediate(p->other);
+    assert_int_equal(pawl_timeout_unref(&p->e->v.loop, p->other->id), 0);
+}
+
+/* As in Node (libuv checks liveness right after its timers): once the
+ * last referenced timer has run, the loop ends before the check phase, so
+ * an unreferenced immediate that timer queued does not run. */
+static void unref_immediate_queued_by_the_last_timer_does_not_run(void **state)
+{
+    env *e = *state;
+    jp t = probe(e, "t"), m = probe(e, "m");
+    t.action = queue_unref_immediate;
+    t.other = &m;
+    timeout(&t, 5);
+    run_all(e);
+    assert_string_equal(g_log, "t@5");
+    assert_int_equal(m.calls, 0);
+}
+
 /* ---- clear edge cases ------------------------------------------------------- */
 
 static void clearing_unknown_zero_negative_fired_or_cleared_ids_is_a_noop(void **state)
@@ -1215,6 +1257,8 @@ int main(void)
         T(callback_errors_warn_and_an_interval_keeps_going),
         T(interval_unref_inside_own_callback_lets_the_loop_end),
         T(refresh_of_an_interval_restarts_its_period),
+        T(interval_refreshed_inside_its_callback_counts_from_the_callback_start),
+        T(unref_immediate_queued_by_the_last_timer_does_not_run),
         T(clearing_unknown_zero_negative_fired_or_cleared_ids_is_a_noop),
         T(clear_immediate_ignores_timers_and_clear_timeout_ignores_immediates),
         T(clearing_own_id_inside_a_timeout_keeps_a_new_one_with_the_same_delay),

@@ -563,7 +563,8 @@ static void tour_remote(pawl_loop *loop)
  *
  *   timers   due timers, by deadline (equal deadlines: first armed, first)
  *   tasks    queued tasks, including those a timer just woke
- *   poll     wait for the next deadline (not at all if immediates wait)
+ *   poll     wait for the next deadline (not at all if referenced
+ *            immediates wait)
  *   check    immediates
  *
  * This stop runs on a loop of its own, whose platform is a virtual clock

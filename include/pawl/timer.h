@@ -29,9 +29,11 @@
  *     queued while the phase runs wait for the next iteration.  A queued,
  *     referenced immediate keeps the wait from blocking; an unreferenced
  *     one waits for whatever wakes the loop next, as in Node.
- *   - A loop with nothing referenced does not run at all (pawl_loop_run
- *     returns 0 at once), so unreferenced timers and immediates never run
- *     on their own.
+ *   - A loop with nothing alive (no live task, queued microtask or
+ *     referenced handle) runs no phase: pawl_loop_run reads the clock and
+ *     returns 0.  And an iteration after which nothing is alive ends
+ *     before its poll and check phases.  So unreferenced timers and
+ *     immediates never run on their own, as in Node.
  *
  * THREADS
  * =======
@@ -163,7 +165,7 @@ uint32_t pawl_timer_delay(const pawl_timer *t);
  * through the loop's allocator (pawl_loop_opts.alloc) and the id table
  * grows through it too; the record is freed when the timer is done: a
  * timeout after its callback (unless the callback refreshed it), an
- * interval or immediate when cleared.  pawl_loop_close frees the records
+ * interval when cleared, an immediate when it has run or was cleared.  pawl_loop_close frees the records
  * of timers that never ran, without calling them, as Node drops its
  * pending timers at exit.
  *
@@ -253,7 +255,7 @@ pawl_poll pawl_sleep_until(pawl_sleep *s, pawl_cx *cx, uint64_t deadline_ms);
  * more with a canceled context, so the inner future releases what it
  * holds (its timers, its place in a queue) exactly as it does when the
  * task is canceled, and the result is PAWL_ETIMEDOUT.  Cancelling the task
- * cancels both.
+ * cancels both.  A limit above PAWL_TIMER_MAX_DELAY is clamped to it.
  */
 #define PAWL_TIMEOUT(s, cx, ms, poll_expr)                                   \
     (pawl__timeout_enter((s), (cx), (ms)),                                   \
