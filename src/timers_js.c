@@ -64,12 +64,19 @@ static void discard(pawl_loop *loop, js_timer *j)
     pawl__free(loop, j, sizeof *j);
 }
 
-/* A new record with a fresh id, in the table; NULL if out of memory. */
-static js_timer *create(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, unsigned char kind)
+/* A new record with a fresh id, in the table, in *out: returns its id, or
+ * a loop error, PAWL_EINVAL (no callback) or PAWL_ENOMEM. */
+static pawl_timer_id create(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, unsigned char kind,
+                            js_timer **out)
 {
+    int rc = pawl__loop_check(loop);
+    if (rc != 0)
+        return rc;
+    if (fn == NULL)
+        return PAWL_EINVAL;
     js_timer *j = pawl__alloc(loop, sizeof *j);
     if (j == NULL)
-        return NULL;
+        return PAWL_ENOMEM;
     memset(j, 0, sizeof *j);
     j->fn = fn;
     j->arg = arg;
@@ -79,10 +86,11 @@ static js_timer *create(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, unsigne
     HASH_ADD(hh, TABLE(loop), id, sizeof j->id, j);
     if (oom) {
         discard(loop, j);
-        return NULL;
+        return PAWL_ENOMEM;
     }
     loop->pawl__js_last_id = j->id;
-    return j;
+    *out = j;
+    return j->id;
 }
 
 static void call(pawl_loop *loop, js_timer *j)
@@ -140,14 +148,10 @@ static uint32_t coerce(pawl_loop *loop, int64_t ms)
 static pawl_timer_id set_timer(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, int64_t ms,
                                unsigned char kind)
 {
-    int rc = pawl__loop_check(loop);
-    if (rc != 0)
+    js_timer *j;
+    pawl_timer_id rc = create(loop, fn, arg, kind, &j);
+    if (rc < 0)
         return rc;
-    if (fn == NULL)
-        return PAWL_EINVAL;
-    js_timer *j = create(loop, fn, arg, kind);
-    if (j == NULL)
-        return PAWL_ENOMEM;
     /* Warn only about a timer that exists. */
     uint32_t delay = coerce(loop, ms);
     pawl_timer_init(&j->timer, js_fire);
@@ -221,14 +225,10 @@ static void ring_append(pawl_wheel_link *head, pawl_wheel_link *l)
 
 pawl_timer_id pawl_set_immediate(pawl_loop *loop, pawl_timeout_fn *fn, void *arg)
 {
-    int rc = pawl__loop_check(loop);
-    if (rc != 0)
+    js_timer *j;
+    pawl_timer_id rc = create(loop, fn, arg, JS_IMMEDIATE, &j);
+    if (rc < 0)
         return rc;
-    if (fn == NULL)
-        return PAWL_EINVAL;
-    js_timer *j = create(loop, fn, arg, JS_IMMEDIATE);
-    if (j == NULL)
-        return PAWL_ENOMEM;
     ring_append(&loop->pawl__immediates, &j->queue);
     loop->pawl__refs++;
     loop->pawl__immediates_ref++;
