@@ -7,9 +7,6 @@
 
 #include "pawl/pawl.h"
 
-/* pawl_loop.pawl__magic: a zeroed loop reads as "never initialised". */
-#define PAWL__LOOP_OPEN 0x7061776cu   /* "pawl" */
-#define PAWL__LOOP_CLOSED 0x636c6f73u /* "clos" */
 
 /* pawl_loop.pawl__flags */
 enum {
@@ -99,7 +96,7 @@ void pawl__timers_run(pawl_loop *loop);
 /* Arm (or re-arm) `t` for `ms` after `base_ms`, a fresh clock reading of
  * the JavaScript layer, remembering `ms` as its delay. */
 void pawl__timer_arm_from(pawl_loop *loop, struct pawl_timer *t, uint64_t base_ms, uint32_t ms);
-uint64_t pawl__timers_next_ns(const pawl_loop *loop);
+uint64_t pawl__timers_next_ns(pawl_loop *loop);
 
 /* The JavaScript API (src/timers_js.c): the check phase; whether an
  * immediate is queued (then the poll phase must not block); how many

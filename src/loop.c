@@ -57,6 +57,8 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     pawl_wheel_node_init(&loop->pawl__timer_mark);
     loop->pawl__immediates.pawl__next = loop->pawl__immediates.pawl__prev =
         &loop->pawl__immediates;
+    loop->pawl__timers_staged.pawl__next = loop->pawl__timers_staged.pawl__prev =
+        &loop->pawl__timers_staged;
     loop->pawl__immediates_running.pawl__next = loop->pawl__immediates_running.pawl__prev =
         &loop->pawl__immediates_running;
     loop->pawl__magic = PAWL__LOOP_OPEN;
@@ -341,7 +343,7 @@ static void phase_tasks(pawl_loop *loop)
 /* ---- the other phases -------------------------------------------------- */
 
 /* The earliest time the poll phase must wake up for (ns). */
-static uint64_t next_deadline(const pawl_loop *loop)
+static uint64_t next_deadline(pawl_loop *loop)
 {
     if (loop->pawl__immediates_ref != 0)
         return 0; /* unreferenced ones wait for a reason to wake, as in Node */

@@ -3,10 +3,12 @@
  * phase, sleep and timeout futures, and 32-bit tick extension.
  *
  * Arm and cancel are the hot operations (a server arms and cancels a
- * timeout per request and almost never lets one fire), so they use the
- * wheel's inline operations directly: a cancel unlinks with five memory
- * operations and no branch.  The loop counts armed timers as open handles, and referenced
- * armed timers as references that keep it alive.
+ * timeout per request and almost never lets one fire).  Arming appends to
+ * a staging ring that the loop files into the wheel before it next reads
+ * the wheel (see timer_arm below), and cancel unlinks from whichever ring
+ * the timer is in; the common case of both is inline in pawl/timer.h.
+ * The wheel's count is the number of armed timers, staged or filed; those
+ * unreferenced are counted apart, so that liveness is "count > unref".
  *
  * THE TIMERS PASS
  * ===============
@@ -29,7 +31,11 @@
 #include "wheel_impl.h"
 
 #define DELAY_MASK 0x7fffffffu
-#define UNREF_BIT 0x80000000u
+#define UNREF_BIT PAWL__TIMER_UNREF
+
+/* The external definitions of the inline fast paths of pawl/timer.h. */
+extern int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms);
+extern int pawl_timer_stop(pawl_loop *loop, pawl_timer *t);
 
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
@@ -38,18 +44,68 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 
 /* ---- arm / disarm with the loop's accounting ---------------------------- */
 
-/* `deadline` must be >= the wheel's elapsed tick, which never passes the
- * loop's now: every caller arms for now or later. */
+/*
+ * Arming does not file a timer into the wheel: it appends it to the loop's
+ * staging ring, a plain FIFO, and counts it.  The ring is filed into the
+ * wheel, in order, before the wheel is next read (the timers pass, the
+ * wait's deadline) or written (a re-arm during the pass).  Filing in arm
+ * order after everything already in the wheel keeps (deadline, arm order)
+ * exact.  A timer canceled before then -- the usual fate of a request
+ * timeout -- never touches the wheel: cancel unlinks it from whichever
+ * ring it is in, which the ring-through-head lists make the same code.
+ *
+ * `deadline` must be >= the loop's now, which is >= the wheel's elapsed
+ * tick: every caller arms for now or later.
+ */
 static inline void timer_arm(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
 {
-    pawl_wheel *w = &loop->pawl__wheel;
+    pawl_wheel_link *head = &loop->pawl__timers_staged;
+    pawl_wheel_link *tail = head->pawl__prev;
     t->pawl__node.pawl__deadline = deadline;
-    pawl__wheel_file(w, &t->pawl__node);
-    w->pawl__count++;
+    t->pawl__node.pawl__link.pawl__next = head;
+    tail->pawl__next = &t->pawl__node.pawl__link;
+    t->pawl__node.pawl__link.pawl__prev = tail;
+    head->pawl__prev = &t->pawl__node.pawl__link;
+    loop->pawl__wheel.pawl__count++;
     if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
         loop->pawl__timers_unref++;
 }
 
+/* File the staging ring into the wheel, in arm order. */
+static void timers_flush(pawl_loop *loop)
+{
+    pawl_wheel_link *head = &loop->pawl__timers_staged;
+    pawl_wheel *w = &loop->pawl__wheel;
+    pawl_wheel_link *l = head->pawl__next;
+    if (l == head)
+        return;
+    head->pawl__next = head->pawl__prev = head;
+    /* Every staged deadline is >= the now of its arm, which is >= the
+     * wheel's elapsed tick then and now (only a timers pass moves it, and
+     * never beyond now). */
+    uint64_t elapsed = w->pawl__elapsed;
+    while (l != head) {
+        pawl_wheel_link *next = l->pawl__next;
+        pawl_wheel_node *n = (pawl_wheel_node *)(void *)l;
+        assert(n->pawl__deadline >= elapsed);
+        pawl__wheel_link(w, n, pawl__wheel_index(elapsed, n->pawl__deadline));
+        l = next;
+    }
+}
+
+/* Arm straight into the wheel (a re-arm during the timers pass, which may
+ * have to land before the pass's mark): flush first, to keep arm order. */
+static inline void timer_arm_now(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
+{
+    timers_flush(loop);
+    t->pawl__node.pawl__deadline = deadline;
+    pawl__wheel_file(&loop->pawl__wheel, &t->pawl__node);
+    loop->pawl__wheel.pawl__count++;
+    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
+        loop->pawl__timers_unref++;
+}
+
+/* Unlink from the wheel or the staging ring alike. */
 static inline void timer_disarm(pawl_loop *loop, pawl_timer *t)
 {
     pawl__wheel_remove(&loop->pawl__wheel, &t->pawl__node);
@@ -74,7 +130,7 @@ int pawl_timer_init(pawl_timer *t, pawl_timer_fn *fn)
     return 0;
 }
 
-int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms)
+int pawl__timer_start_slow(pawl_loop *loop, pawl_timer *t, uint32_t ms)
 {
     if (PAWL__UNLIKELY(t == NULL || t->pawl__fn == NULL || ms > PAWL_TIMER_MAX_DELAY))
         return PAWL_EINVAL;
@@ -104,7 +160,7 @@ int pawl_timer_start_at(pawl_loop *loop, pawl_timer *t, uint64_t deadline_ms)
     return 0;
 }
 
-int pawl_timer_stop(pawl_loop *loop, pawl_timer *t)
+int pawl__timer_stop_slow(pawl_loop *loop, pawl_timer *t)
 {
     if (PAWL__UNLIKELY(t == NULL))
         return PAWL_EINVAL;
@@ -131,7 +187,7 @@ int pawl_timer_refresh(pawl_loop *loop, pawl_timer *t)
 {
     if (t == NULL)
         return PAWL_EINVAL;
-    return pawl_timer_start(loop, t, t->pawl__word & DELAY_MASK);
+    return pawl__timer_start_slow(loop, t, t->pawl__word & DELAY_MASK);
 }
 
 static int set_ref(pawl_loop *loop, pawl_timer *t, bool ref)
@@ -200,11 +256,11 @@ static void run_timer(pawl_loop *loop, pawl_timer *t, uint64_t now)
     if (again != PAWL_TIMER_STOP && loop->pawl__timer_running == t && !armed(t)) {
         uint32_t delay = t->pawl__word & DELAY_MASK;
         if (again == PAWL_TIMER_PERIODIC)
-            timer_arm(loop, t, add_sat(t->pawl__node.pawl__deadline, delay ? delay : 1));
+            timer_arm_now(loop, t, add_sat(t->pawl__node.pawl__deadline, delay ? delay : 1));
         else
-            timer_arm(loop, t, now + delay);
+            timer_arm_now(loop, t, now + delay);
     }
-    loop->pawl__timer_running = NULL;
+    loop->pawl__timer_running = NULL; /* its microtasks are not "inside" */
     if (loop->pawl__mt_head != NULL)
         pawl__microtasks_drain(loop);
 }
@@ -213,6 +269,7 @@ void pawl__timers_run(pawl_loop *loop)
 {
     pawl_wheel *w = &loop->pawl__wheel;
     uint64_t now = loop->pawl__now_ms;
+    timers_flush(loop);
     if (w->pawl__count == 0) {
         (void)pawl_wheel_expire(w, now); /* just moves elapsed to now */
         return;
@@ -222,25 +279,29 @@ void pawl__timers_run(pawl_loop *loop)
     for (;;) {
         /* The level-0 slot of the elapsed tick holds exactly the nodes due
          * at that tick, which are the earliest there can be: pop them
-         * straight off; ask the wheel (which also cascades) only when it
-         * is empty. */
+         * straight off (the slot stays the same until the wheel is asked
+         * again); ask the wheel (which also cascades) only when it is
+         * empty. */
         pawl_wheel_link *head = &w->pawl__heads[w->pawl__elapsed & WHEEL_MASK];
-        pawl_wheel_node *n;
-        if (head->pawl__next != head) {
-            n = (pawl_wheel_node *)(void *)head->pawl__next;
+        pawl_wheel_link *l;
+        while ((l = head->pawl__next) != head) {
+            pawl_wheel_node *n = (pawl_wheel_node *)(void *)l;
             pawl__wheel_remove(w, n);
-        } else {
-            n = pawl_wheel_expire(w, now);
-            assert(n != NULL); /* the mark is due now */
+            if (n == mark)
+                return;
+            run_timer(loop, PAWL_CONTAINER_OF(n, pawl_timer, pawl__node), now);
         }
+        pawl_wheel_node *n = pawl_wheel_expire(w, now);
+        assert(n != NULL); /* the mark is due now */
         if (n == mark)
-            break;
+            return;
         run_timer(loop, PAWL_CONTAINER_OF(n, pawl_timer, pawl__node), now);
     }
 }
 
-uint64_t pawl__timers_next_ns(const pawl_loop *loop)
+uint64_t pawl__timers_next_ns(pawl_loop *loop)
 {
+    timers_flush(loop);
     uint64_t ms = pawl__wheel_next_wake(&loop->pawl__wheel);
     if (ms > PAWL_FOREVER / 1000000u)
         return PAWL_FOREVER;

@@ -316,7 +316,8 @@ pawl_wheel_node *pawl_wheel_expire(pawl_wheel *w, uint64_t now)
         w->pawl__occupied[level] &= ~(UINT64_C(1) << slot);
         while (l != head) {
             pawl_wheel_link *next = l->pawl__next;
-            pawl__wheel_file(w, node_of(l));
+            pawl_wheel_node *n = node_of(l);
+            pawl__wheel_link(w, n, pawl__wheel_index(start, n->pawl__deadline));
             l = next;
         }
     }

@@ -90,9 +90,11 @@ static inline void pawl__wheel_link(pawl_wheel *w, pawl_wheel_node *n, unsigned 
 {
     pawl_wheel_link *head = &w->pawl__heads[index];
     pawl_wheel_link *tail = head->pawl__prev;
+    /* This order keeps gcc from pairing n's two stores through a vector
+     * register (four instructions for two, and no faster). */
     n->pawl__link.pawl__next = head;
-    n->pawl__link.pawl__prev = tail;
     tail->pawl__next = &n->pawl__link;
+    n->pawl__link.pawl__prev = tail;
     head->pawl__prev = &n->pawl__link;
     w->pawl__occupied[index / WHEEL_SLOTS] |= UINT64_C(1) << (index % WHEEL_SLOTS);
 }

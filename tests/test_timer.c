@@ -266,6 +266,48 @@ static void a_timer_armed_during_the_pass_waits_for_the_next_pass(void **state)
     assert_int_equal(pawl_loop_iterations(&v->loop) - before, 3);
 }
 
+static void start_other_for_5(pawl_loop *loop, probe *p)
+{
+    if (p->calls == 1)
+        assert_int_equal(pawl_timer_start(loop, &p->other->timer, 5), 0);
+}
+
+/* A timer armed by one callback of a pass (x, from a's callback) and one
+ * re-armed by a later callback's AGAIN (b) share a deadline: they run in
+ * that order, the order they were armed in. */
+static void timers_armed_during_a_pass_keep_arm_order_with_rearms(void **state)
+{
+    vloop *v = *state;
+    probe a, b, x;
+    probe_init(&a, "a");
+    probe_init(&b, "b");
+    probe_init(&x, "x");
+    a.action = start_other_for_5;
+    a.other = &x;
+    b.again = PAWL_TIMER_AGAIN;
+    b.limit = 2;
+    assert_int_equal(pawl_timer_start(&v->loop, &a.timer, 10), 0);
+    assert_int_equal(pawl_timer_start(&v->loop, &b.timer, 5), 0);
+    /* b is due at 5 first; re-armed for 10 it ties with a, armed earlier. */
+    run_all(v);
+    assert_string_equal(g_log, "b@5 a@10 b@10 x@15");
+    /* And at 20: x (armed by a at 10 for 5 -> 15) came before any re-arm
+     * of b; now the other way round in one pass. */
+    g_log[0] = '\0';
+    probe c, y;
+    probe_init(&c, "c");
+    probe_init(&y, "y");
+    c.action = start_other_for_5;
+    c.other = &y;
+    b.calls = 0;
+    b.limit = 2;
+    assert_int_equal(pawl_timer_start(&v->loop, &c.timer, 5), 0); /* 20 */
+    assert_int_equal(pawl_timer_start(&v->loop, &b.timer, 5), 0); /* 20 */
+    run_all(v);
+    /* At 20: c arms y for 25, then b returns AGAIN for 25: y first. */
+    assert_string_equal(g_log, "c@20 b@20 y@25 b@25");
+}
+
 static void again_rearms_from_the_pass_start_and_merges_missed_ticks(void **state)
 {
     vloop *v = *state;
@@ -705,6 +747,7 @@ int main(void)
         T(stopped_timer_never_fires_and_stop_is_idempotent),
         T(a_callback_or_its_microtask_can_stop_a_timer_due_in_the_same_pass),
         T(a_timer_armed_during_the_pass_waits_for_the_next_pass),
+        T(timers_armed_during_a_pass_keep_arm_order_with_rearms),
         T(again_rearms_from_the_pass_start_and_merges_missed_ticks),
         T(periodic_never_drifts_and_catches_up_in_order),
         T(stop_inside_own_callback_cancels_again),

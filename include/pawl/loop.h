@@ -104,6 +104,11 @@ typedef struct pawl_microtask pawl_microtask;
 typedef struct pawl_remote pawl_remote;
 struct pawl_timer;
 
+/* pawl_loop.pawl__magic: a zeroed loop reads as "never initialised".
+ * (Public only for the inline fast paths of pawl/timer.h.) */
+#define PAWL__LOOP_OPEN 0x7061776cu   /* "pawl" */
+#define PAWL__LOOP_CLOSED 0x636c6f73u /* "clos" */
+
 /* The loop.  Every field is private. */
 struct pawl_loop {
     uint32_t pawl__magic;       /* PAWL__LOOP_OPEN / _CLOSED; else never init */
@@ -143,6 +148,9 @@ struct pawl_loop {
      * behind it and wait for the next pass. */
     struct pawl_timer *pawl__timer_running; /* whose callback runs now */
     pawl_wheel_node pawl__timer_mark;
+    /* Timers armed since the wheel was last brought up to date, in arm
+     * order; filed into the wheel before it is next read (src/timer.c). */
+    pawl_wheel_link pawl__timers_staged;
     /* The JavaScript API (src/timers_js.c): the id table (uthash), the
      * last id handed out, immediates queued, and those of the check
      * phase that is running (new ones wait for the next). */

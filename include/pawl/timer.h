@@ -126,8 +126,8 @@ int pawl_timer_init(pawl_timer *t, pawl_timer_fn *fn);
 /* Arm `t` to run `ms` milliseconds from now (loop time).  An armed timer is
  * re-armed (it goes behind every timer with the same deadline).  Errors:
  * PAWL_EINVAL (NULL, no callback, ms > PAWL_TIMER_MAX_DELAY), and the loop
- * errors of pawl/loop.h. */
-int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms);
+ * errors of pawl/loop.h.  (Inline, below.) */
+inline int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms);
 
 /* Arm `t` for an absolute loop time in ms (a time already past means: at
  * the next timers pass).  The remembered delay is unchanged.  Deadlines
@@ -135,8 +135,9 @@ int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms);
 int pawl_timer_start_at(pawl_loop *loop, pawl_timer *t, uint64_t deadline_ms);
 
 /* Disarm.  Stopping an IDLE timer does nothing and returns 0; inside the
- * timer's own callback it cancels the callback's AGAIN / PERIODIC. */
-int pawl_timer_stop(pawl_loop *loop, pawl_timer *t);
+ * timer's own callback it cancels the callback's AGAIN / PERIODIC.
+ * (Inline, below.) */
+inline int pawl_timer_stop(pawl_loop *loop, pawl_timer *t);
 
 /* Node's timeout.refresh(): re-arm for the remembered delay from now,
  * behind every timer with the same deadline; IDLE or ARMED alike (so
@@ -158,6 +159,56 @@ uint64_t pawl_timer_deadline(const pawl_timer *t);
 
 /* The remembered delay (ms). */
 uint32_t pawl_timer_delay(const pawl_timer *t);
+
+/*
+ * The fast paths of start and stop, inline so that arming and canceling a
+ * request's timeout costs a few dozen instructions and no call: an open
+ * loop and an idle (start) or armed (stop) referenced timer.  Everything
+ * else, errors included, goes to the out-of-line versions in src/timer.c,
+ * which also holds the external definitions (for callers that do not
+ * inline, and for other languages).  Arming appends the timer to the
+ * loop's staging ring; the loop files it into the wheel, in arm order,
+ * before it next looks at the wheel (see src/timer.c).
+ */
+#define PAWL__TIMER_UNREF 0x80000000u
+
+int pawl__timer_start_slow(pawl_loop *loop, pawl_timer *t, uint32_t ms);
+int pawl__timer_stop_slow(pawl_loop *loop, pawl_timer *t);
+
+inline int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms)
+{
+    /* (t->pawl__word | ms) has its top bit set if the timer is unreferenced
+     * or ms > PAWL_TIMER_MAX_DELAY (2^31 - 1): one test for both. */
+    if (loop == NULL || t == NULL || loop->pawl__magic != PAWL__LOOP_OPEN ||
+        t->pawl__fn == NULL || t->pawl__node.pawl__link.pawl__next != NULL ||
+        ((t->pawl__word | ms) & PAWL__TIMER_UNREF) != 0)
+        return pawl__timer_start_slow(loop, t, ms);
+    pawl_wheel_link *head = &loop->pawl__timers_staged;
+    pawl_wheel_link *tail = head->pawl__prev;
+    t->pawl__word = ms;
+    t->pawl__node.pawl__deadline = loop->pawl__now_ms + ms;
+    t->pawl__node.pawl__link.pawl__next = head;
+    tail->pawl__next = &t->pawl__node.pawl__link;
+    t->pawl__node.pawl__link.pawl__prev = tail;
+    head->pawl__prev = &t->pawl__node.pawl__link;
+    loop->pawl__wheel.pawl__count++;
+    return 0;
+}
+
+inline int pawl_timer_stop(pawl_loop *loop, pawl_timer *t)
+{
+    if (loop == NULL || t == NULL || loop->pawl__magic != PAWL__LOOP_OPEN ||
+        t->pawl__node.pawl__link.pawl__next == NULL ||
+        (t->pawl__word & PAWL__TIMER_UNREF) != 0)
+        return pawl__timer_stop_slow(loop, t);
+    pawl_wheel_link *next = t->pawl__node.pawl__link.pawl__next;
+    pawl_wheel_link *prev = t->pawl__node.pawl__link.pawl__prev;
+    prev->pawl__next = next;
+    next->pawl__prev = prev;
+    t->pawl__node.pawl__link.pawl__next = NULL;
+    loop->pawl__wheel.pawl__count--;
+    return 0;
+}
 
 /* ==== the JavaScript API =================================================
  *
