@@ -271,7 +271,10 @@ void pawl__timers_run(pawl_loop *loop)
     uint64_t now = loop->pawl__now_ms;
     timers_flush(loop);
     if (w->pawl__count == 0) {
-        (void)pawl_wheel_expire(w, now); /* just moves elapsed to now */
+        /* Nothing armed: only the elapsed tick moves (occupancy bits left
+         * set by cancels name empty slots, which every search skips). */
+        if (now > w->pawl__elapsed)
+            w->pawl__elapsed = now;
         return;
     }
     pawl_wheel_node *mark = &loop->pawl__timer_mark;
