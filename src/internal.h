@@ -14,7 +14,8 @@ enum {
     PAWL__L_STOP = 1u << 1     /* pawl_loop_stop was called */
 };
 
-/* The two low bits of pawl_task.pawl__link (see pawl/task.h). */
+/* The two low bits of pawl_task.pawl__link (see pawl/task.h; the inline
+ * pawl_wake of pawl/loop.h spells them as numbers). */
 enum {
     PAWL__LINK_TAG = 3u,
     PAWL__LINK_WAITING = 1u,

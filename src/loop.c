@@ -265,13 +265,13 @@ static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t)
     cx.loop = loop;
     cx.task = t;
     pawl_gen st = t->pawl__state;
-    if ((st & (PAWL__T_CANCEL | PAWL__T_STARTED)) == PAWL__T_CANCEL) {
+    if ((st & (PAWL__T_CANCEL | PAWL__T_UNSTARTED)) == (PAWL__T_CANCEL | PAWL__T_UNSTARTED)) {
         /* Canceled before it ever ran: it never runs, not even its cleanup
          * section, which may rely on what the body would have set up. */
         task_complete(loop, t);
         return;
     }
-    t->pawl__state = st | PAWL__T_STARTED;
+    t->pawl__state = (pawl_gen)(st & ~(pawl_gen)PAWL__T_UNSTARTED);
     do {
         cx.pawl__budget = loop->pawl__await_budget;
         cx.pawl__flags = (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) == PAWL__T_CANCEL
@@ -296,32 +296,38 @@ static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t)
  * (unwinding sets CLEANUP) continues in the general case, which skips the
  * cancel-before-start check since the task has started.
  */
-static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t)
+static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t, int await_budget,
+                             uintptr_t running, uintptr_t waiting)
 {
     enum {
-        SLOW_BEFORE = PAWL__T_CANCEL | PAWL__T_CLEANUP,
+        SLOW_BEFORE = PAWL__T_CANCEL | PAWL__T_CLEANUP | PAWL__T_UNSTARTED,
         SLOW_AFTER = PAWL__T_CANCEL | PAWL__T_CLEANUP | PAWL__T_WOKEN
     };
+    /* One test of the state word for the common case; a first poll that
+     * nothing disturbed only clears UNSTARTED and goes on here. */
     pawl_gen st = t->pawl__state;
     if (PAWL__UNLIKELY(st & SLOW_BEFORE)) {
-        task_poll_slow(loop, t);
-    } else {
-        t->pawl__state = st | PAWL__T_STARTED;
-        cx->task = t;
-        cx->pawl__budget = loop->pawl__await_budget;
-        t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
-        pawl_poll r = t->pawl__poll(t, cx);
-        if (r != PAWL_PENDING) {
-            assert(r == PAWL_READY);
-            task_complete(loop, t);
-        } else {
-            pawl_gen after = t->pawl__state;
-            if (PAWL__LIKELY(!(after & SLOW_AFTER)))
-                t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
-            else if (task_settle(loop, t, after))
-                task_poll_slow(loop, t);
+        if (st & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) {
+            task_poll_slow(loop, t);
+            goto polled;
         }
+        t->pawl__state = (pawl_gen)(st & ~(pawl_gen)PAWL__T_UNSTARTED);
     }
+    cx->task = t;
+    cx->pawl__budget = await_budget;
+    t->pawl__link = running;
+    pawl_poll r = t->pawl__poll(t, cx);
+    if (r != PAWL_PENDING) {
+        assert(r == PAWL_READY);
+        task_complete(loop, t);
+    } else {
+        pawl_gen after = t->pawl__state;
+        if (PAWL__LIKELY(!(after & SLOW_AFTER)))
+            t->pawl__link = waiting;
+        else if (task_settle(loop, t, after))
+            task_poll_slow(loop, t);
+    }
+polled:
     if (loop->pawl__mt_head != NULL)
         pawl__microtasks_drain(loop);
 }
@@ -333,10 +339,14 @@ static void phase_tasks(pawl_loop *loop)
      * polls take the slow path, which has its own context). */
     pawl_cx cx = {loop, NULL, 0, 0u};
     pawl_task *t;
+    /* Fixed while the loop runs; kept in registers across the polls. */
+    int await_budget = loop->pawl__await_budget;
+    uintptr_t running = (uintptr_t)loop | PAWL__LINK_RUNNING;
+    uintptr_t waiting = (uintptr_t)loop | PAWL__LINK_WAITING;
     for (unsigned budget = loop->pawl__poll_budget; budget != 0; budget--) {
         if ((t = pawl__run_pop(loop)) == NULL)
             break;
-        task_poll(loop, &cx, t);
+        task_poll(loop, &cx, t, await_budget, running, waiting);
     }
 }
 

@@ -38,19 +38,18 @@ int pawl_task_spawn(pawl_loop *loop, pawl_task *task)
         return PAWL_EALREADY;
     task->pawl__lc = 0;
     task->pawl__joiner = NULL;
-    task->pawl__state &= PAWL__T_GEN_MASK;
+    /* UNSTARTED sends the first poll down the executor's general path,
+     * which knows what a cancel before the first poll means; every later
+     * poll of an undisturbed task takes the fast path, which then need not
+     * write the state word at all. */
+    task->pawl__state = (pawl_gen)((task->pawl__state & PAWL__T_GEN_MASK) | PAWL__T_UNSTARTED);
     loop->pawl__live_tasks++;
     pawl__run_push(loop, task);
     return 0;
 }
 
-void pawl_wake(pawl_waker waker)
-{
-    pawl_task *t = waker.task;
-    if (t == NULL || (t->pawl__state & PAWL__T_GEN_MASK) != waker.gen)
-        return; /* stale: the task finished or was spawned again */
-    pawl__wake_task(t);
-}
+/* The external definition of the inline pawl_wake of pawl/loop.h. */
+extern void pawl_wake(pawl_waker waker);
 
 /*
  *   QUEUED/WAITING/RUNNING --cancel--> same state, CANCEL set; a WAITING

@@ -162,6 +162,35 @@ struct pawl_loop {
     pawl_wheel pawl__wheel;     /* last: it is large (6 KiB on 64-bit) */
 };
 
+/* ---- waking a task ----------------------------------------------------- */
+/*
+ * Wake the task (see pawl_waker in pawl/task.h).  Loop thread only.  A
+ * stale waker (the task finished or was spawned again since) and a zeroed
+ * one do nothing; a task already queued stays where it is; a task being
+ * polled is queued again after its poll.
+ *
+ * Inline (C99 `inline`; the external definition is in src/task.c), since
+ * a wake and the poll it causes are the executor's hottest path: the tag
+ * bits of the task's link say where it is (pawl/task.h), and a WAITING
+ * task's link carries its loop, whose run queue it joins at the tail.
+ */
+inline void pawl_wake(pawl_waker waker)
+{
+    pawl_task *t = waker.task;
+    if (t == NULL || ((t->pawl__state ^ waker.gen) & PAWL__T_GEN_MASK) != 0)
+        return; /* stale: the task finished or was spawned again */
+    uintptr_t link = t->pawl__link;
+    uintptr_t at = link - 1u; /* the loop, if the tag is 1 */
+    if ((at & 3u) == 0u) { /* WAITING on the loop at link - 1 */
+        pawl_loop *loop = (pawl_loop *)at;
+        t->pawl__link = link + 1u; /* loop | 2: the new tail */
+        *loop->pawl__run_tail = (uintptr_t)t;
+        loop->pawl__run_tail = &t->pawl__link;
+    } else if ((link & 3u) == 3u) { /* RUNNING: queued after its poll */
+        t->pawl__state |= PAWL__T_WOKEN;
+    }
+}
+
 /* ---- the loop ---------------------------------------------------------- */
 
 /* Errors: PAWL_EINVAL (NULL loop, await_budget above INT_MAX, a platform

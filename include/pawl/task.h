@@ -136,7 +136,7 @@ enum {
     PAWL__T_CANCEL = 1u << 1,  /* cancel requested */
     PAWL__T_CLEANUP = 1u << 2, /* in the cleanup section: not cancelable */
     PAWL__T_WOKEN = 1u << 3,   /* woken while RUNNING: re-queue after poll */
-    PAWL__T_STARTED = 1u << 4, /* polled at least once since spawn */
+    PAWL__T_UNSTARTED = 1u << 4, /* spawned and not yet polled */
     PAWL__T_GEN_SHIFT = 5
 };
 #define PAWL__T_GEN_MASK ((pawl_gen) ~(pawl_gen)((1u << PAWL__T_GEN_SHIFT) - 1))
@@ -251,8 +251,8 @@ static inline bool pawl_cx_canceled(const pawl_cx *cx)
     return (cx->pawl__flags & PAWL__CX_CANCEL) != 0;
 }
 
-/* Wake the task (see pawl_waker).  Loop thread only. */
-void pawl_wake(pawl_waker waker);
+/* pawl_wake(waker), which wakes the task, is in pawl/loop.h: its common
+ * case is inline there, where the run queue it appends to is defined. */
 
 /* ---- task macros ------------------------------------------------------- */
 /*
