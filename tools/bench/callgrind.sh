@@ -25,6 +25,14 @@
 #              caller.  For per-line costs, build with -g (e.g.
 #              -DCMAKE_C_FLAGS=-g: the code is the same), keep the files
 #              with -k and run callgrind_annotate --auto=yes on one.
+#   -s         also print, per source file, the instructions/op executed
+#              from it (self cost, by the same difference of two runs), and
+#              split them into pawl's executor (src/ and the inline wake of
+#              include/pawl/loop.h), pawl's task macros (task.h, pt.h:
+#              resume and await code inlined into the task) and the
+#              benchmark's own code.  Needs a binary built with -g (the code
+#              is the same; tools/bench/run.sh builds that way), since
+#              without line tables inlined code cannot be attributed.
 #   -k DIR     keep the callgrind output files in DIR (default: a temporary
 #              directory, removed at exit).
 #
@@ -52,6 +60,7 @@ repo=$(cd "$here/../.." && pwd)
 
 bin=${BENCH_CORE:-$repo/build/release/tools/bench/bench_core}
 per_function=0
+per_file=0
 keep=""
 
 usage() {
@@ -59,10 +68,11 @@ usage() {
     exit 2
 }
 
-while getopts "b:fk:h" opt; do
+while getopts "b:fsk:h" opt; do
     case $opt in
     b) bin=$OPTARG ;;
     f) per_function=1 ;;
+    s) per_file=1 ;;
     k) keep=$OPTARG ;;
     *) usage ;;
     esac
@@ -182,6 +192,50 @@ if [ "$per_function" = 1 ]; then
     diff_fn no
     echo "per function, inclusive (instructions/op):"
     diff_fn yes
+fi
+
+if [ "$per_file" = 1 ]; then
+    command -v callgrind_annotate >/dev/null ||
+        { echo "callgrind.sh: callgrind_annotate not found" >&2; exit 2; }
+    # One "count<TAB>file" line per source file (self cost).
+    per_src() {
+        callgrind_annotate --auto=no --threshold=100 --inclusive=no "$1" 2>/dev/null |
+            awk '
+                /^-+$/ { rule++; next }
+                rule >= 5 && $2 ~ /^\(/ && $0 !~ /PROGRAM TOTALS/ {
+                    n = $1; gsub(",", "", n); n += 0
+                    f = $0
+                    sub(/^[ \t]*[0-9,]+[ \t]+\([ 0-9.]+%\)[ \t]+/, "", f)
+                    sub(/ \[.*\]$/, "", f)
+                    sub(/:[^:]*$/, "", f)
+                    c[f] += n
+                }
+                END { for (f in c) print c[f] "\t" f }'
+    }
+    echo "per source file, self (instructions/op):"
+    files=$(awk -F'\t' -v n1="$n1" -v n2="$n2" -v repo="$repo/" '
+        FNR == NR { a[$2] = $1; next }
+        {
+            d = ($1 - a[$2]) / (n2 - n1)
+            f = $2; sub("^" repo, "", f)
+            if (d >= 0.005 || d <= -0.005) printf "%10.2f  %s\n", d, f
+        }
+    ' <(per_src "$out/callgrind.out.$bench.$n1") <(per_src "$out/callgrind.out.$bench.$n2") |
+        sort -rn)
+    echo "$files"
+    awk '{
+            d = $1; f = $2
+            if (f ~ /^src\// || f == "include/pawl/loop.h") ex += d
+            else if (f == "include/pawl/task.h" || f == "include/pawl/pt.h") mac += d
+            else if (f ~ /^tools\/bench\//) own += d
+            else other += d
+        }
+        END {
+            printf "  pawl executor (src/, include/pawl/loop.h): %.2f\n", ex
+            printf "  pawl task macros (include/pawl/task.h, pt.h): %.2f\n", mac
+            printf "  the benchmark'"'"'s own code (tools/bench/): %.2f\n", own
+            printf "  everything else: %.2f\n", other
+        }' <<<"$files"
 fi
 
 echo "callgrind: $bench instructions/op $per_op"

@@ -25,11 +25,14 @@ gen=()
 if command -v ninja >/dev/null; then
     gen=(-G Ninja)
 fi
+# -g changes no code, only adds line tables, which callgrind.sh -s needs to
+# tell pawl's inlined code (the wake in pawl/loop.h) from the benchmark's.
 if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$repo" -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release \
-        -DPAWL_BUILD_TESTS=OFF -DPAWL_BUILD_EXAMPLES=OFF -DPAWL_BUILD_BENCH=ON
+        -DCMAKE_C_FLAGS=-g -DPAWL_BUILD_TESTS=OFF -DPAWL_BUILD_EXAMPLES=OFF \
+        -DPAWL_BUILD_BENCH=ON
 else
-    cmake "$build" -DCMAKE_BUILD_TYPE=Release -DPAWL_BUILD_TESTS=OFF \
+    cmake "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-g -DPAWL_BUILD_TESTS=OFF \
         -DPAWL_BUILD_EXAMPLES=OFF -DPAWL_BUILD_BENCH=ON >/dev/null
 fi
 cmake --build "$build" --target bench_core
@@ -42,12 +45,16 @@ echo "$wall"
 
 benches=(pingpong yield spawn spawn1 remote)
 declare -A ipo
+declare -A exe
 for b in "${benches[@]}"; do
+    flags=(-b "$bin")
+    [ "$b" = remote ] || flags+=(-s) # remote counts one function only
     echo
-    echo "== tools/bench/callgrind.sh -b $bin $b $n1 $n2"
-    cg=$("$here/callgrind.sh" -b "$bin" "$b" "$n1" "$n2")
+    echo "== tools/bench/callgrind.sh ${flags[*]} $b $n1 $n2"
+    cg=$("$here/callgrind.sh" "${flags[@]}" "$b" "$n1" "$n2")
     echo "$cg"
     ipo[$b]=$(awk '$1 == "callgrind:" { print $4 }' <<<"$cg")
+    exe[$b]=$(sed -nE 's/^  pawl executor .*: ([0-9.-]+)$/\1/p' <<<"$cg")
 done
 
 # field LINE REGEX: the number just before REGEX in LINE.
@@ -58,15 +65,18 @@ line() { grep -E "^$1:" <<<"$wall" || true; }
 
 echo
 echo "== summary ($(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'))"
-printf '%-10s %12s %10s %8s   %s\n' benchmark ns/op instr/op allocs targets
+printf '%-10s %12s %10s %10s %8s   %s\n' benchmark ns/op instr/op executor allocs targets
 row() { # NAME UNIT TARGETS
     local l ns allocs
     l=$(line "$1")
     ns=$(field "$l" "$2")
     allocs=$(sed -nE 's/.*allocs ([0-9]+).*/\1/p' <<<"$l")
-    printf '%-10s %12s %10s %8s   %s\n' "$1" "${ns:--}" "${ipo[$1]:--}" "${allocs:--}" "$3"
+    printf '%-10s %12s %10s %10s %8s   %s\n' "$1" "${ns:--}" "${ipo[$1]:--}" "${exe[$1]:--}" \
+        "${allocs:--}" "$3"
 }
-row pingpong "ns/hop" "<= 10 ns/hop, <= 50 instr/hop, 0 allocs"
+echo "(executor: instructions/op executed from src/ and the inline wake of include/pawl/loop.h;"
+echo " instr/op adds the benchmark tasks' own code and the await macros)"
+row pingpong "ns/hop" "<= 10 ns/hop, <= 50 instr/hop (wake -> poll), 0 allocs"
 row yield "ns/yield" "(one task yielding: tokio publishes ~73 ns)"
 row spawn "ns/task" "<= 100 instr/task, 0 allocs"
 row spawn1 "ns/task" "(spawn + a whole pawl_loop_run per task: for comparison)"
