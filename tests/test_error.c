@@ -114,7 +114,7 @@ static void error_pawl_only_codes_lie_below_the_base(void **state)
 {
     (void)state;
     /* POSIX has no name for these, so they keep well away from errno. */
-    const int own[] = {PAWL_ECLOSED, PAWL_EFOREIGN, PAWL_EUNINIT};
+    const int own[] = {PAWL_ECLOSED, PAWL_EFOREIGN, PAWL_EUNINIT, PAWL_EOF};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         assert_in_range(own[i], INT_MIN, PAWL__ERR_BASE - 1);
 }

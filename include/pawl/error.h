@@ -35,7 +35,8 @@
     X(ENOENT, -ENOENT, "no such object (unknown or finished id)")            \
     X(ECLOSED, PAWL__ERR_BASE - 1, "loop or handle is closed")               \
     X(EFOREIGN, PAWL__ERR_BASE - 2, "object belongs to another loop")        \
-    X(EUNINIT, PAWL__ERR_BASE - 3, "object was never initialised")
+    X(EUNINIT, PAWL__ERR_BASE - 3, "object was never initialised")            \
+    X(EOF, PAWL__ERR_BASE - 4, "end of stream: closed and drained")
 
 enum pawl_errno {
 #define PAWL__ERR_ENUM(name, value, msg) PAWL_##name = (value),

@@ -8,6 +8,7 @@
  *   pawl/platform.h  the platform seam, the virtual clock, POSIX
  *   pawl/wheel.h     the hierarchical timer wheel (a pure data structure)
  *   pawl/timer.h     timers, setTimeout & co., sleep and timeout futures
+ *   pawl/sync.h      semaphore, mutex, notify, oneshot, channels, join/select
  */
 #ifndef PAWL_PAWL_H
 #define PAWL_PAWL_H
@@ -16,6 +17,7 @@
 #include "pawl/loop.h"
 #include "pawl/platform.h"
 #include "pawl/pt.h"
+#include "pawl/sync.h"
 #include "pawl/task.h"
 #include "pawl/timer.h"
 #include "pawl/wheel.h"
