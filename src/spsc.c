@@ -203,3 +203,13 @@ int pawl_spsc_close(pawl_spsc *q)
         return PAWL_EINVAL;
     return pawl_remote_close(&q->pawl__remote);
 }
+
+int pawl_spsc_unref(pawl_spsc *q)
+{
+    return q == NULL ? PAWL_EINVAL : pawl_remote_unref(&q->pawl__remote);
+}
+
+int pawl_spsc_ref(pawl_spsc *q)
+{
+    return q == NULL ? PAWL_EINVAL : pawl_remote_ref(&q->pawl__remote);
+}

@@ -569,6 +569,25 @@ static void spsc_open_queue_keeps_loop_alive_until_closed(void **state)
     assert_int_equal(pawl_loop_run(&f->v.loop, PAWL_RUN_DEFAULT), 0);
 }
 
+static void spsc_unref_queue_does_not_keep_the_loop_alive(void **state)
+{
+    fix *f = *state;
+    uint64_t buf[4];
+    pawl_spsc q;
+    assert_int_equal(pawl_spsc_init(&f->v.loop, &q, buf, sizeof buf[0], 4), 0);
+    assert_int_equal(pawl_spsc_unref(&q), 0);
+    assert_int_equal(pawl_spsc_unref(&q), 0); /* idempotent */
+    assert_int_equal(pawl_loop_alive(&f->v.loop), 0);
+    assert_int_equal(pawl_loop_run(&f->v.loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(pawl_spsc_ref(&q), 0);
+    assert_int_equal(pawl_loop_alive(&f->v.loop), 1);
+    assert_int_equal(pawl_spsc_unref(NULL), PAWL_EINVAL);
+    assert_int_equal(pawl_spsc_ref(NULL), PAWL_EINVAL);
+    assert_int_equal(pawl_spsc_close(&q), 0);
+    assert_int_equal(pawl_spsc_ref(&q), PAWL_ECLOSED);
+    assert_int_equal(pawl_loop_alive(&f->v.loop), 0);
+}
+
 static void spsc_close_wakes_waiting_receiver_with_eclosed(void **state)
 {
     fix *f = *state;
@@ -986,6 +1005,7 @@ int main(void)
         F(spsc_canceled_receiver_leaves_every_item_to_the_next),
         F(spsc_recv_timed_out_then_next_recv_gets_the_item),
         F(spsc_open_queue_keeps_loop_alive_until_closed),
+        F(spsc_unref_queue_does_not_keep_the_loop_alive),
         F(spsc_close_wakes_waiting_receiver_with_eclosed),
         F(spsc_items_left_at_close_are_received_then_eclosed),
         F(spsc_rejects_bad_input),

@@ -359,6 +359,12 @@ int pawl_spsc_try_recv(pawl_spsc *q, void *out);
  * ring can be received after it. */
 int pawl_spsc_close(pawl_spsc *q);
 
+/* Stop keeping the loop alive / keep it alive again (the default), as
+ * pawl_remote_unref / pawl_remote_ref.  Loop thread.  PAWL_EINVAL for
+ * NULL, PAWL_ECLOSED once closed. */
+int pawl_spsc_unref(pawl_spsc *q);
+int pawl_spsc_ref(pawl_spsc *q);
+
 /* ---- join and select over futures ------------------------------------------- */
 /*
  * A future as a value: a poll function and its argument.  The poll
