@@ -43,6 +43,15 @@
 #include "pawl/task.h"
 #include "pawl/wheel.h"
 
+/* pawl_wake here, and the fast paths of pawl/timer.h and pawl/sync.h, are
+ * C99 `inline` functions with one external definition in the library.
+ * Under GNU89 inline rules (-std=gnu89, -fgnu89-inline) every file that
+ * includes them would define them again: refuse clearly instead of
+ * failing at link time. */
+#if defined(__GNUC_GNU_INLINE__)
+#  error "pawl needs C99 inline semantics: compile with -std=c99 or later, without -fgnu89-inline"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
