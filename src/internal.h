@@ -6,6 +6,7 @@
 #define PAWL_INTERNAL_H
 
 #include "pawl/pawl.h"
+#include "ring.h"
 
 
 /* pawl_loop.pawl__flags */
@@ -105,7 +106,7 @@ uint64_t pawl__timers_next_ns(pawl_loop *loop);
 void pawl__immediates_run(pawl_loop *loop);
 static inline bool pawl__immediates_queued(const pawl_loop *loop)
 {
-    return loop->pawl__immediates.pawl__next != &loop->pawl__immediates;
+    return !pawl__ring_empty(&loop->pawl__immediates);
 }
 /* Read the platform's clock now (ms), not the iteration's cached time. */
 static inline uint64_t pawl__clock_ms(pawl_loop *loop)

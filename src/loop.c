@@ -55,12 +55,9 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
     pawl_wheel_init(&loop->pawl__wheel, loop->pawl__now_ms);
     pawl_wheel_node_init(&loop->pawl__timer_mark);
-    loop->pawl__immediates.pawl__next = loop->pawl__immediates.pawl__prev =
-        &loop->pawl__immediates;
-    loop->pawl__timers_staged.pawl__next = loop->pawl__timers_staged.pawl__prev =
-        &loop->pawl__timers_staged;
-    loop->pawl__immediates_running.pawl__next = loop->pawl__immediates_running.pawl__prev =
-        &loop->pawl__immediates_running;
+    pawl__ring_init(&loop->pawl__immediates);
+    pawl__ring_init(&loop->pawl__immediates_running);
+    pawl__ring_init(&loop->pawl__timers_staged);
     loop->pawl__magic = PAWL__LOOP_OPEN;
     return 0;
 }

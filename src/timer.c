@@ -59,13 +59,8 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
  */
 static inline void timer_arm(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
 {
-    pawl_wheel_link *head = &loop->pawl__timers_staged;
-    pawl_wheel_link *tail = head->pawl__prev;
     t->pawl__node.pawl__deadline = deadline;
-    t->pawl__node.pawl__link.pawl__next = head;
-    tail->pawl__next = &t->pawl__node.pawl__link;
-    t->pawl__node.pawl__link.pawl__prev = tail;
-    head->pawl__prev = &t->pawl__node.pawl__link;
+    pawl__ring_append(&loop->pawl__timers_staged, &t->pawl__node.pawl__link);
     loop->pawl__wheel.pawl__count++;
     if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
         loop->pawl__timers_unref++;
@@ -79,7 +74,7 @@ static void timers_flush(pawl_loop *loop)
     pawl_wheel_link *l = head->pawl__next;
     if (l == head)
         return;
-    head->pawl__next = head->pawl__prev = head;
+    pawl__ring_init(head);
     /* Every staged deadline is >= the now of its arm, which is >= the
      * wheel's elapsed tick then and now (only a timers pass moves it, and
      * never beyond now). */

@@ -208,28 +208,13 @@ int pawl_timeout_refresh(pawl_loop *loop, pawl_timer_id id)
 
 /* ---- immediates ---------------------------------------------------------- */
 
-static void ring_unlink(pawl_wheel_link *l)
-{
-    l->pawl__prev->pawl__next = l->pawl__next;
-    l->pawl__next->pawl__prev = l->pawl__prev;
-    l->pawl__next = l->pawl__prev = NULL;
-}
-
-static void ring_append(pawl_wheel_link *head, pawl_wheel_link *l)
-{
-    l->pawl__prev = head->pawl__prev;
-    l->pawl__next = head;
-    head->pawl__prev->pawl__next = l;
-    head->pawl__prev = l;
-}
-
 pawl_timer_id pawl_set_immediate(pawl_loop *loop, pawl_timeout_fn *fn, void *arg)
 {
     js_timer *j;
     pawl_timer_id rc = create(loop, fn, arg, JS_IMMEDIATE, &j);
     if (rc < 0)
         return rc;
-    ring_append(&loop->pawl__immediates, &j->queue);
+    pawl__ring_append(&loop->pawl__immediates, &j->queue);
     loop->pawl__refs++;
     loop->pawl__immediates_ref++;
     return j->id;
@@ -238,7 +223,7 @@ pawl_timer_id pawl_set_immediate(pawl_loop *loop, pawl_timeout_fn *fn, void *arg
 /* Out of its queue, with the loop's reference. */
 static void immediate_dequeue(pawl_loop *loop, js_timer *j)
 {
-    ring_unlink(&j->queue);
+    pawl__ring_unlink(&j->queue);
     if (!j->unref) {
         loop->pawl__refs--;
         loop->pawl__immediates_ref--;
@@ -269,14 +254,9 @@ void pawl__immediates_run(pawl_loop *loop)
 {
     if (!pawl__immediates_queued(loop))
         return;
-    pawl_wheel_link *q = &loop->pawl__immediates;
     pawl_wheel_link *run = &loop->pawl__immediates_running;
-    run->pawl__next = q->pawl__next;
-    run->pawl__prev = q->pawl__prev;
-    run->pawl__next->pawl__prev = run;
-    run->pawl__prev->pawl__next = run;
-    q->pawl__next = q->pawl__prev = q;
-    while (run->pawl__next != run) {
+    pawl__ring_move(&loop->pawl__immediates, run);
+    while (!pawl__ring_empty(run)) {
         js_timer *j = PAWL_CONTAINER_OF(run->pawl__next, js_timer, queue);
         immediate_dequeue(loop, j);
         forget(loop, j); /* its id is finished once it runs */

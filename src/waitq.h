@@ -13,12 +13,12 @@
 
 static inline void pawl__waitq_init(pawl_wheel_link *q)
 {
-    q->pawl__next = q->pawl__prev = q;
+    pawl__ring_init(q);
 }
 
 static inline bool pawl__waitq_empty(const pawl_wheel_link *q)
 {
-    return q->pawl__next == q;
+    return pawl__ring_empty(q);
 }
 
 /* Keep the polling task's waker in `w`. */
@@ -32,10 +32,7 @@ static inline void pawl__waiter_hold(pawl_waiter *w, const pawl_cx *cx)
 /* Queue `w` at the tail, QUEUED, with the polling task's waker. */
 static inline void pawl__waitq_push(pawl_wheel_link *q, pawl_waiter *w, const pawl_cx *cx)
 {
-    w->pawl__link.pawl__next = q;
-    w->pawl__link.pawl__prev = q->pawl__prev;
-    q->pawl__prev->pawl__next = &w->pawl__link;
-    q->pawl__prev = &w->pawl__link;
+    pawl__ring_append(q, &w->pawl__link);
     w->pawl__state = PAWL__W_QUEUED;
     pawl__waiter_hold(w, cx);
 }
@@ -43,15 +40,13 @@ static inline void pawl__waitq_push(pawl_wheel_link *q, pawl_waiter *w, const pa
 /* Take `w` out of whatever queue it is in. */
 static inline void pawl__waitq_remove(pawl_waiter *w)
 {
-    w->pawl__link.pawl__prev->pawl__next = w->pawl__link.pawl__next;
-    w->pawl__link.pawl__next->pawl__prev = w->pawl__link.pawl__prev;
-    w->pawl__link.pawl__next = w->pawl__link.pawl__prev = NULL;
+    pawl__ring_unlink(&w->pawl__link);
 }
 
 /* The first waiter, out of the queue; NULL if it is empty. */
 static inline pawl_waiter *pawl__waitq_pop(pawl_wheel_link *q)
 {
-    if (q->pawl__next == q)
+    if (pawl__ring_empty(q))
         return NULL;
     pawl_waiter *w = PAWL_CONTAINER_OF(q->pawl__next, pawl_waiter, pawl__link);
     pawl__waitq_remove(w);

@@ -140,8 +140,7 @@ static uint64_t slot_start(uint64_t elapsed, unsigned level, unsigned slot)
 
 static bool slot_empty(const pawl_wheel *w, unsigned level, unsigned slot)
 {
-    const pawl_wheel_link *head = &w->pawl__heads[level * WHEEL_SLOTS + slot];
-    return head->pawl__next == head;
+    return pawl__ring_empty(&w->pawl__heads[level * WHEEL_SLOTS + slot]);
 }
 
 /* The first non-empty slot among `bits` of `level`, or false.  Bits of
@@ -213,7 +212,7 @@ void pawl_wheel_init(pawl_wheel *w, uint64_t now)
     for (unsigned l = 0; l < PAWL_WHEEL_LEVELS; l++)
         w->pawl__occupied[l] = 0;
     for (unsigned i = 0; i < PAWL_WHEEL_LEVELS * WHEEL_SLOTS; i++)
-        w->pawl__heads[i].pawl__next = w->pawl__heads[i].pawl__prev = &w->pawl__heads[i];
+        pawl__ring_init(&w->pawl__heads[i]);
 }
 
 void pawl_wheel_node_init(pawl_wheel_node *n)
@@ -312,7 +311,7 @@ pawl_wheel_node *pawl_wheel_expire(pawl_wheel *w, uint64_t now)
         }
         /* Cascade: detach the list, re-file each node in list order. */
         pawl_wheel_link *l = head->pawl__next;
-        head->pawl__next = head->pawl__prev = head;
+        pawl__ring_init(head);
         w->pawl__occupied[level] &= ~(UINT64_C(1) << slot);
         while (l != head) {
             pawl_wheel_link *next = l->pawl__next;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "pawl/wheel.h"
+#include "ring.h"
 
 #define WHEEL_BITS 6                                  /* digit width */
 #define WHEEL_SLOTS (1u << WHEEL_BITS)                /* 64 slots a level */
@@ -88,14 +89,7 @@ static inline unsigned pawl__wheel_index(uint64_t elapsed, uint64_t deadline)
 /* Append `n` to the list of slot `index`. */
 static inline void pawl__wheel_link(pawl_wheel *w, pawl_wheel_node *n, unsigned index)
 {
-    pawl_wheel_link *head = &w->pawl__heads[index];
-    pawl_wheel_link *tail = head->pawl__prev;
-    /* This order keeps gcc from pairing n's two stores through a vector
-     * register (four instructions for two, and no faster). */
-    n->pawl__link.pawl__next = head;
-    tail->pawl__next = &n->pawl__link;
-    n->pawl__link.pawl__prev = tail;
-    head->pawl__prev = &n->pawl__link;
+    pawl__ring_append(&w->pawl__heads[index], &n->pawl__link);
     w->pawl__occupied[index / WHEEL_SLOTS] |= UINT64_C(1) << (index % WHEEL_SLOTS);
 }
 
@@ -122,11 +116,7 @@ static inline void pawl__wheel_insert(pawl_wheel *w, pawl_wheel_node *n, uint64_
  */
 static inline void pawl__wheel_unlink(pawl_wheel_node *n)
 {
-    pawl_wheel_link *next = n->pawl__link.pawl__next;
-    pawl_wheel_link *prev = n->pawl__link.pawl__prev;
-    prev->pawl__next = next;
-    next->pawl__prev = prev;
-    n->pawl__link.pawl__next = NULL;
+    pawl__ring_unlink(&n->pawl__link);
 }
 
 static inline void pawl__wheel_remove(pawl_wheel *w, pawl_wheel_node *n)
