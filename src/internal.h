@@ -92,6 +92,11 @@ void pawl__microtasks_drain(pawl_loop *loop);
 void pawl__remote_collect(pawl_loop *loop);
 void pawl__remote_deliver(pawl_loop *loop);
 
+/* If `task` is the remote's waiter, it is not any more (a ring not taken
+ * stays for the next wait).  What a canceled pawl_remote_wait does, for a
+ * waiter that got what it waited for some other way (src/spsc.c). */
+void pawl__remote_forget(pawl_remote *r, const pawl_task *task);
+
 /* Timers (src/timer.c): the timers phase, and the time the poll phase
  * must wake up for (ns; PAWL_FOREVER if no timer is armed). */
 void pawl__timers_run(pawl_loop *loop);

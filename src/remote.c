@@ -118,14 +118,18 @@ static bool held_by_other(const pawl_remote *r, const pawl_task *self)
            other->pawl__link != 0;
 }
 
+void pawl__remote_forget(pawl_remote *r, const pawl_task *task)
+{
+    if (r->pawl__waiter.task == task)
+        r->pawl__waiter = (pawl_waker){0};
+}
+
 pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx)
 {
     if (r == NULL || cx == NULL)
         return PAWL_EINVAL;
-    bool mine = r->pawl__waiter.task == cx->task;
     if (pawl_cx_canceled(cx)) {
-        if (mine)
-            r->pawl__waiter = (pawl_waker){0};
+        pawl__remote_forget(r, cx->task);
         return PAWL_ECANCELED;
     }
     if (r->pawl__loop == NULL)

@@ -182,8 +182,7 @@ pawl_poll pawl_spsc_recv(pawl_spsc *q, pawl_cx *cx, void *out)
             /* Woken and served: stop being the remote's waiter, or a later
              * receive from another task would be turned away (EBUSY) while
              * this one lives.  A ring not taken stays in `rung`. */
-            if (r->pawl__waiter.task == cx->task)
-                r->pawl__waiter = (pawl_waker){0};
+            pawl__remote_forget(r, cx->task);
             return 0;
         }
         pawl_poll rc = pawl_remote_wait(r, cx);
