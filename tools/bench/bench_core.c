@@ -45,7 +45,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "pawl/pawl.h"
+#define BENCH_NAME "bench_core"
+#include "bench_pawl.h"
 
 #if defined(__GNUC__)
 #  define BENCH_NOINLINE __attribute__((__noinline__))
@@ -54,46 +55,6 @@
 #endif
 
 #define DEFAULT_N 10000000ull
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void check(int rc, const char *what)
-{
-    if (rc < 0) {
-        fprintf(stderr, "bench_core: %s: %s (%s)\n", what, pawl_strerror(rc),
-                pawl_err_name(rc));
-        exit(2);
-    }
-}
-
-/* ---- a counting allocator ---------------------------------------------- */
-
-typedef struct alloc_counter {
-    unsigned long calls;
-} alloc_counter;
-
-static void *counting_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
-{
-    ((alloc_counter *)ud)->calls++;
-    return pawl_default_alloc(NULL, ptr, old_size, new_size);
-}
-
-/* A loop on the virtual clock (no system call on any path the benchmarks
- * take) with the counting allocator. */
-static void vloop_init(pawl_loop *loop, pawl_vclock *vc, alloc_counter *ac)
-{
-    pawl_vclock_init(vc, 0);
-    pawl_loop_opts opts = {0};
-    opts.platform = &vc->base;
-    opts.alloc = counting_alloc;
-    opts.alloc_ud = ac;
-    check(pawl_loop_init(loop, &opts), "pawl_loop_init");
-}
 
 /* ---- pingpong ---------------------------------------------------------- */
 

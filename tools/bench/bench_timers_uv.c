@@ -31,57 +31,8 @@
 
 #include <uv.h>
 
-#if defined(__GNUC__) && !defined(__clang__)
-#  define BENCH_MEASURED __attribute__((__noinline__, __noclone__))
-#elif defined(__GNUC__)
-#  define BENCH_MEASURED __attribute__((__noinline__))
-#else
-#  define BENCH_MEASURED
-#endif
-
-/* ---- shared with bench_timers.c (kept identical by hand) --------------- */
-
-#define W1_MAX_DELAY 3600000u /* live timers: up to 1 hour away */
-#define W1_TABLE 4096u        /* delays cycled through by the measured pairs */
-#define W2_SPREAD 1000u       /* W2 deadlines: 1 .. 1000 ms */
-#define RNG_SEED 0x9e3779b97f4a7c15ull
-
-/* splitmix64: small, fast, and the same sequence in both programs. */
-static uint64_t rng_state = RNG_SEED;
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint32_t rng_delay(uint32_t max) /* 1 .. max */
-{
-    return 1u + (uint32_t)(rng_next() % max);
-}
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static long max_rss_kib(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss; /* KiB on Linux */
-}
+#define BENCH_NAME "bench_timers_uv"
+#include "bench_timers_common.h"
 
 static void check(int rc, const char *what)
 {
@@ -89,25 +40,6 @@ static void check(int rc, const char *what)
         fprintf(stderr, "bench_timers_uv: %s: %s\n", what, uv_strerror(rc));
         exit(2);
     }
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (p == NULL) {
-        fprintf(stderr, "bench_timers_uv: out of memory (%zu x %zu bytes)\n", n, size);
-        exit(2);
-    }
-    /* Touch every page now, so that page faults are not counted as
-     * timer work in the measured sections. */
-    memset(p, 0, n * size);
-    return p;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
 }
 
 static void never_cb(uv_timer_t *h)
@@ -284,14 +216,11 @@ static void w3(uint32_t k, uint32_t window_ms)
         lo = ivs[i].count < lo ? ivs[i].count : lo;
         hi = ivs[i].count > hi ? ivs[i].count : hi;
     }
-    qsort(w3s.lateness_ns, w3s.n, sizeof *w3s.lateness_ns, cmp_u32);
-    double med = w3s.n ? w3s.lateness_ns[w3s.n / 2] / 1e3 : 0.0;
-    double p99 = w3s.n ? w3s.lateness_ns[(w3s.n * 99) / 100] / 1e3 : 0.0;
-    double max = w3s.n ? w3s.lateness_ns[w3s.n - 1] / 1e3 : 0.0;
+    lateness l = lateness_of(w3s.lateness_ns, w3s.n);
     printf("w3: impl=libuv mode=repeat intervals=%" PRIu32 " window_ms=%" PRIu32
            " callbacks/interval=%.1f min=%" PRIu32 " max=%" PRIu32 " late_median_us=%.1f "
            "late_p99_us=%.1f late_max_us=%.1f cpu_ms=%.1f wall_ms=%.1f\n",
-           k, window_ms, k ? (double)total / k : 0.0, k ? lo : 0, hi, med, p99, max,
+           k, window_ms, k ? (double)total / k : 0.0, k ? lo : 0, hi, l.med_us, l.p99_us, l.max_us,
            (double)(c1 - c0) / 1e6, (double)(w1_ - w0) / 1e6);
     uv_loop_close(&loop);
     free(w3s.lateness_ns);
