@@ -100,8 +100,8 @@ void pawl__remote_forget(pawl_remote *r, const pawl_task *task);
 /* Timers (src/timer.c): the timers phase, and the time the poll phase
  * must wake up for (ns; PAWL_FOREVER if no timer is armed). */
 void pawl__timers_run(pawl_loop *loop);
-/* Arm (or re-arm) `t` for `ms` after `base_ms`, a fresh clock reading of
- * the JavaScript layer, remembering `ms` as its delay. */
+/* Arm (or re-arm) `t` for `ms` after `base_ms` (the loop's now, or a fresh
+ * clock reading of the JavaScript layer), remembering `ms` as its delay. */
 void pawl__timer_arm_from(pawl_loop *loop, struct pawl_timer *t, uint64_t base_ms, uint32_t ms);
 uint64_t pawl__timers_next_ns(pawl_loop *loop);
 

@@ -57,13 +57,19 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
  * `deadline` must be >= the loop's now, which is >= the wheel's elapsed
  * tick: every caller arms for now or later.
  */
+/* Count a timer just armed, wherever it was linked. */
+static inline void timer_count(pawl_loop *loop, const pawl_timer *t)
+{
+    loop->pawl__wheel.pawl__count++;
+    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
+        loop->pawl__timers_unref++;
+}
+
 static inline void timer_arm(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
 {
     t->pawl__node.pawl__deadline = deadline;
     pawl__ring_append(&loop->pawl__timers_staged, &t->pawl__node.pawl__link);
-    loop->pawl__wheel.pawl__count++;
-    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
-        loop->pawl__timers_unref++;
+    timer_count(loop, t);
 }
 
 /* File the staging ring into the wheel, in arm order. */
@@ -95,9 +101,7 @@ static inline void timer_arm_now(pawl_loop *loop, pawl_timer *t, uint64_t deadli
     timers_flush(loop);
     t->pawl__node.pawl__deadline = deadline;
     pawl__wheel_file(&loop->pawl__wheel, &t->pawl__node);
-    loop->pawl__wheel.pawl__count++;
-    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
-        loop->pawl__timers_unref++;
+    timer_count(loop, t);
 }
 
 /* Unlink from the wheel or the staging ring alike. */
@@ -132,10 +136,7 @@ int pawl__timer_start_slow(pawl_loop *loop, pawl_timer *t, uint32_t ms)
     int rc = pawl__loop_check(loop);
     if (PAWL__UNLIKELY(rc != 0))
         return rc;
-    if (armed(t))
-        timer_disarm(loop, t);
-    t->pawl__word = (t->pawl__word & UNREF_BIT) | ms;
-    timer_arm(loop, t, loop->pawl__now_ms + ms);
+    pawl__timer_arm_from(loop, t, loop->pawl__now_ms, ms);
     return 0;
 }
 
@@ -174,7 +175,7 @@ void pawl__timer_arm_from(pawl_loop *loop, pawl_timer *t, uint64_t base_ms, uint
     if (armed(t))
         timer_disarm(loop, t);
     t->pawl__word = (t->pawl__word & UNREF_BIT) | ms;
-    /* base_ms is a fresh clock reading, so never before now */
+    /* base_ms is now, or a fresh clock reading: never before now */
     timer_arm(loop, t, (base_ms > loop->pawl__now_ms ? base_ms : loop->pawl__now_ms) + ms);
 }
 
