@@ -105,14 +105,10 @@ void pawl__timers_run(pawl_loop *loop);
 void pawl__timer_arm_from(pawl_loop *loop, struct pawl_timer *t, uint64_t base_ms, uint32_t ms);
 uint64_t pawl__timers_next_ns(pawl_loop *loop);
 
-/* The JavaScript API (src/timers_js.c): the check phase; whether an
- * immediate is queued (then the poll phase must not block); how many
- * armed timers belong to it; and freeing what is left at close. */
+/* The JavaScript API (src/timers_js.c): the check phase; how many armed
+ * timers belong to it; and freeing what is left at close.  (The poll
+ * phase must not block while pawl__immediates_ref is not 0.) */
 void pawl__immediates_run(pawl_loop *loop);
-static inline bool pawl__immediates_queued(const pawl_loop *loop)
-{
-    return !pawl__ring_empty(&loop->pawl__immediates);
-}
 /* Read the platform's clock now (ms), not the iteration's cached time. */
 static inline uint64_t pawl__clock_ms(pawl_loop *loop)
 {

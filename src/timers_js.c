@@ -252,7 +252,7 @@ int pawl_clear_immediate(pawl_loop *loop, pawl_timer_id id)
  */
 void pawl__immediates_run(pawl_loop *loop)
 {
-    if (!pawl__immediates_queued(loop))
+    if (pawl__ring_empty(&loop->pawl__immediates))
         return;
     pawl_wheel_link *run = &loop->pawl__immediates_running;
     pawl__ring_move(&loop->pawl__immediates, run);
