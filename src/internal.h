@@ -87,6 +87,31 @@ pawl_loop *pawl__task_loop(const pawl_task *t);
 
 void pawl__microtasks_drain(pawl_loop *loop);
 
+/* The tag bit of a microtask queue link that points at a promise reaction
+ * (src/promise.c), which the drain hands to loop->pawl__promises.react. */
+#define PAWL__MT_REACTION ((uintptr_t)1)
+
+/* The `next` link of a queued node: the first field of both a
+ * pawl_microtask and a pawl_reaction, read through its own type (never
+ * through the other struct) so that either may be at hand. */
+static inline pawl_microtask **pawl__mt_next(void *node)
+{
+    return (pawl_microtask **)node;
+}
+
+/* Append `node` (a pawl_microtask or a pawl_reaction, not queued) to the
+ * microtask queue; `tag` is 0 or PAWL__MT_REACTION. */
+static inline void pawl__microtask_push(pawl_loop *loop, void *node, uintptr_t tag)
+{
+    pawl_microtask *link = (pawl_microtask *)((uintptr_t)node | tag);
+    *pawl__mt_next(node) = (pawl_microtask *)(void *)loop; /* the end mark */
+    if (loop->pawl__mt_tail != NULL)
+        *pawl__mt_next(loop->pawl__mt_tail) = link;
+    else
+        loop->pawl__mt_head = link;
+    loop->pawl__mt_tail = (pawl_microtask *)node;
+}
+
 /* Remote wakes: move the inbox (filled by other threads) to the ready
  * list, and deliver the ready list. */
 void pawl__remote_collect(pawl_loop *loop);

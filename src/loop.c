@@ -51,6 +51,9 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     loop->pawl__await_budget = (int)(o.await_budget ? o.await_budget : PAWL_DEFAULT_AWAIT_BUDGET);
     loop->pawl__warn = o.warn;
     loop->pawl__warn_ud = o.warn_ud;
+    loop->pawl__promises.on_rejection = o.on_rejection;
+    loop->pawl__promises.rejection_ud = o.rejection_ud;
+    loop->pawl__promises.pool = o.promise_pool;
     loop->pawl__now_ns = loop->pawl__platform->ops->now_ns(loop->pawl__platform);
     loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
     pawl_wheel_init(&loop->pawl__wheel, loop->pawl__now_ms);
@@ -73,9 +76,12 @@ int pawl_loop_close(pawl_loop *loop)
      * (as Node drops pending timers at exit).  Anything of yours is not. */
     if (loop->pawl__live_tasks != 0 || loop->pawl__handles != 0 ||
         pawl_wheel_count(&loop->pawl__wheel) != pawl__js_armed(loop) ||
-        loop->pawl__mt_head != NULL)
+        loop->pawl__mt_head != NULL ||
+        loop->pawl__promises.live_promises != 0)
         return PAWL_EBUSY;
     pawl__js_close(loop);
+    if (loop->pawl__promises.close != NULL)
+        loop->pawl__promises.close(loop);
     if (loop->pawl__platform == &loop->pawl__default_platform.base)
         loop->pawl__platform->ops->close(loop->pawl__platform);
     loop->pawl__magic = PAWL__LOOP_CLOSED;
@@ -142,12 +148,7 @@ int pawl_microtask_queue(pawl_loop *loop, pawl_microtask *m)
         return PAWL_EINVAL;
     if (m->pawl__next != NULL)
         return PAWL_EBUSY;
-    m->pawl__next = MT_END(loop);
-    if (loop->pawl__mt_tail != NULL)
-        loop->pawl__mt_tail->pawl__next = m;
-    else
-        loop->pawl__mt_head = m;
-    loop->pawl__mt_tail = m;
+    pawl__microtask_push(loop, m, 0);
     return 0;
 }
 
@@ -188,17 +189,26 @@ int pawl_queue_microtask(pawl_loop *loop, pawl_microtask_fn *fn, void *arg)
 
 void pawl__microtasks_drain(pawl_loop *loop)
 {
-    pawl_microtask *m;
-    while ((m = loop->pawl__mt_head) != NULL) {
-        pawl_microtask *next = m->pawl__next;
+    pawl_microtask *link;
+    while ((link = loop->pawl__mt_head) != NULL) {
+        /* A link with the low bit set is a promise reaction (src/promise.c),
+         * which has the same `next` field first. */
+        uintptr_t tagged = (uintptr_t)link & PAWL__MT_REACTION;
+        void *node = (void *)((uintptr_t)link - tagged);
+        pawl_microtask *next = *pawl__mt_next(node);
         if (next == MT_END(loop)) {
             loop->pawl__mt_head = NULL;
             loop->pawl__mt_tail = NULL;
         } else {
             loop->pawl__mt_head = next;
         }
-        m->pawl__next = NULL; /* may be queued again from its own fn */
-        m->pawl__fn(m->pawl__arg);
+        *pawl__mt_next(node) = NULL; /* may be queued again from its fn */
+        if (tagged) {
+            loop->pawl__promises.react(loop, node);
+        } else {
+            pawl_microtask *m = node;
+            m->pawl__fn(m->pawl__arg);
+        }
     }
 }
 

@@ -108,13 +108,15 @@ static void error_errno_backed_codes_equal_negated_errno(void **state)
     assert_int_equal(PAWL_ENOSPC, -ENOSPC);
     assert_int_equal(PAWL_ENOSYS, -ENOSYS);
     assert_int_equal(PAWL_ENOENT, -ENOENT);
+    assert_int_equal(PAWL_EOVERFLOW, -EOVERFLOW);
 }
 
 static void error_pawl_only_codes_lie_below_the_base(void **state)
 {
     (void)state;
     /* POSIX has no name for these, so they keep well away from errno. */
-    const int own[] = {PAWL_ECLOSED, PAWL_EFOREIGN, PAWL_EUNINIT, PAWL_EOF};
+    const int own[] = {PAWL_ECLOSED, PAWL_EFOREIGN, PAWL_EUNINIT, PAWL_EOF,
+                       PAWL_EREJECTED, PAWL_ETYPE};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         assert_in_range(own[i], INT_MIN, PAWL__ERR_BASE - 1);
 }

@@ -36,7 +36,10 @@
     X(ECLOSED, PAWL__ERR_BASE - 1, "loop or handle is closed")               \
     X(EFOREIGN, PAWL__ERR_BASE - 2, "object belongs to another loop")        \
     X(EUNINIT, PAWL__ERR_BASE - 3, "object was never initialised")            \
-    X(EOF, PAWL__ERR_BASE - 4, "end of stream: closed and drained")
+    X(EOF, PAWL__ERR_BASE - 4, "end of stream: closed and drained")          \
+    X(EREJECTED, PAWL__ERR_BASE - 5, "promise rejected (the reason is in the value)") \
+    X(ETYPE, PAWL__ERR_BASE - 6, "type error: a promise resolved with itself") \
+    X(EOVERFLOW, -EOVERFLOW, "reference count would overflow")
 
 enum pawl_errno {
 #define PAWL__ERR_ENUM(name, value, msg) PAWL_##name = (value),

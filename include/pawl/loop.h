@@ -91,6 +91,25 @@ typedef enum pawl_warning {
 typedef void pawl_warn_fn(void *ud, pawl_loop *loop, pawl_warning what, int64_t value,
                           const char *message);
 
+/* ---- unhandled promise rejections --------------------------------------- */
+/*
+ * The hook of pawl/promise.h ("unhandled rejections"): `event` says whether
+ * `p` was rejected with no handler (reported once, after the microtask
+ * queue drained) or got one after that report.  `p` and `reason` are
+ * borrowed for the call.
+ */
+struct pawl_promise;
+struct pawl_promise_pool;
+struct pawl_value;
+
+typedef enum pawl_rejection_event {
+    PAWL_REJECTION_UNHANDLED = 1, /* Node: 'unhandledRejection' */
+    PAWL_REJECTION_HANDLED = 2    /* Node: 'rejectionHandled' */
+} pawl_rejection_event;
+
+typedef void pawl_rejection_fn(void *ud, pawl_loop *loop, struct pawl_promise *p,
+                               pawl_rejection_event event, const struct pawl_value *reason);
+
 /* ---- options ----------------------------------------------------------- */
 
 /* Zero means default for every field:
@@ -104,12 +123,24 @@ typedef struct pawl_loop_opts {
                                 yield; default 128 */
     pawl_warn_fn *warn;      /* default: none (warnings are dropped) */
     void *warn_ud;
+    pawl_rejection_fn *on_rejection; /* default: print to stderr */
+    void *rejection_ud;
+    struct pawl_promise_pool *promise_pool; /* default: none, promises come
+                                               from `alloc` (pawl/promise.h) */
 } pawl_loop_opts;
 
 #define PAWL_DEFAULT_POLL_BUDGET 128u
 #define PAWL_DEFAULT_AWAIT_BUDGET 128u
 
 typedef struct pawl_microtask pawl_microtask;
+typedef void pawl_microtask_fn(void *arg);
+
+/* A microtask node (see "microtasks" below).  Fields private. */
+struct pawl_microtask {
+    pawl_microtask *pawl__next; /* NULL when not queued */
+    pawl_microtask_fn *pawl__fn;
+    void *pawl__arg;
+};
 typedef struct pawl_remote pawl_remote;
 struct pawl_timer;
 
@@ -167,6 +198,31 @@ struct pawl_loop {
     int64_t pawl__js_last_id;
     pawl_wheel_link pawl__immediates;
     pawl_wheel_link pawl__immediates_running;
+    /* Promises (src/promise.c): zero until the loop makes its first one.
+     * `react` runs a reaction taken off the microtask queue (queue links
+     * to reactions carry a low tag bit), so the loop does not link the
+     * promise code unless a program uses promises. */
+    struct pawl__promises {
+        void (*react)(pawl_loop *loop, void *reaction);
+        void (*close)(pawl_loop *loop); /* frees the slabs */
+        struct pawl__blocks {
+            void *free;               /* freed blocks, linked through word 0 */
+            char *carve, *end;        /* never used yet: the slab's rest */
+            size_t next_slab;         /* blocks in the next slab (doubles) */
+        } promise_blocks, reaction_blocks;
+        void *slabs;                  /* allocated slabs, freed at close */
+        struct pawl_promise_pool *pool;
+        size_t live_promises;         /* (reactions always belong to a
+                                         promise, a queued microtask or a
+                                         live task) */
+        struct pawl_promise *rejections; /* to report when the queue drains */
+        struct pawl_promise *dead;    /* being freed (iteratively) */
+        pawl_microtask report;        /* queued while `rejections` is not empty */
+        pawl_rejection_fn *on_rejection;
+        void *rejection_ud;
+        unsigned char ready;          /* the fields above are set up */
+        unsigned char freeing;        /* a release is draining `dead` */
+    } pawl__promises;
     pawl_posix_platform pawl__default_platform;
     pawl_wheel pawl__wheel;     /* last: it is large (6 KiB on 64-bit) */
 };
@@ -259,13 +315,7 @@ int pawl_loop_alive(const pawl_loop *loop);
  * valid until its function has been called.  It may be queued again from
  * inside its own function.
  */
-typedef void pawl_microtask_fn(void *arg);
-
-struct pawl_microtask {
-    pawl_microtask *pawl__next; /* NULL when not queued */
-    pawl_microtask_fn *pawl__fn;
-    void *pawl__arg;
-};
+/* struct pawl_microtask is defined above, before the loop that embeds one. */
 
 /* PAWL_EINVAL for NULL `m` or `fn`. */
 int pawl_microtask_init(pawl_microtask *m, pawl_microtask_fn *fn, void *arg);
