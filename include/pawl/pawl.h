@@ -16,6 +16,7 @@
 #include "pawl/error.h"
 #include "pawl/loop.h"
 #include "pawl/platform.h"
+#include "pawl/promise.h"
 #include "pawl/pt.h"
 #include "pawl/sync.h"
 #include "pawl/task.h"
