@@ -9,6 +9,8 @@
  *   6. remote    another thread rings a doorbell that wakes a task
  *   7. timers    setTimeout, setInterval, setImmediate and a sleeping
  *                task, on a virtual clock
+ *   8. promises  a chain with a timeout, all and any, and a task that
+ *                awaits a promise, each step next to its JavaScript
  *
  * Read the source next to its output: every line the program prints is
  * printed by the code you are looking at, in the order the loop ran it.
@@ -725,6 +727,170 @@ static void tour_timers(void)
     printf("main: timers loop closed\n");
 }
 
+
+/* ======================================================================== */
+/*
+ * Stop 8: promises.  JavaScript's promises, in C: pawl/promise.h.  Each
+ * step prints the JavaScript it mirrors ("js>") and then what happened.
+ *
+ * The C shapes to know (docs/promises.md has them all):
+ *   - a handler is `pawl_value fn(void *ctx, pawl_value v)`; it returns the
+ *     next value, pawl_throw(reason) to reject, or pawl_promise_value(q) to
+ *     make the derived promise follow q;
+ *   - values are 16-byte tagged unions: pawl_int(42), pawl_error(code, msg);
+ *   - every call that hands you a promise hands you one reference:
+ *     pawl_promise_release it when you are done.  The chain keeps alive
+ *     what it still needs, so the tour releases its references at once.
+ *
+ * Handlers run as microtasks, after the callback or task poll that
+ * settled their promise, in the order they were registered, exactly as in
+ * JavaScript.  This loop is on a virtual clock too.
+ */
+typedef struct promise_scene {
+    pawl_vclock clock;
+    pawl_loop loop;
+} promise_scene;
+
+static pawl_loop *promise_loop; /* for the handlers' timestamps */
+
+static void js(const char *code)
+{
+    printf("  js> %s\n", code);
+}
+
+/* Release a promise reference we no longer need (the chain holds its own). */
+static void drop(pawl_promise *p)
+{
+    pawl_promise_release(p);
+}
+
+static pawl_value on_reply(void *ctx, pawl_value v)
+{
+    (void)ctx;
+    at(promise_loop, "reply: %lld", (long long)v.u.i);
+    return pawl_undefined();
+}
+
+static pawl_value on_timeout(void *ctx, pawl_value reason)
+{
+    (void)ctx;
+    char text[96];
+    pawl_value_format(reason, text, sizeof text);
+    at(promise_loop, "catch: %s", text);
+    return pawl_int(-1); /* handled: the chain goes on fulfilled with -1 */
+}
+
+static pawl_value after_catch(void *ctx, pawl_value v)
+{
+    (void)ctx;
+    at(promise_loop, "then: the chain recovered with %lld", (long long)v.u.i);
+    return pawl_undefined();
+}
+
+static pawl_value print_list(void *ctx, pawl_value v)
+{
+    printf("  [%2llu ms] %s: [", (unsigned long long)pawl_loop_now(promise_loop),
+           (const char *)ctx);
+    for (size_t i = 0; i < v.u.list->n; i++)
+        printf("%s%lld", i ? ", " : "", (long long)v.u.list->items[i].u.i);
+    printf("]\n");
+    return pawl_undefined();
+}
+
+static pawl_value print_any(void *ctx, pawl_value v)
+{
+    (void)ctx;
+    at(promise_loop, "any: %lld, the first to fulfil (the rejection is skipped)",
+       (long long)v.u.i);
+    return pawl_undefined();
+}
+
+static pawl_value say_finally(void *ctx)
+{
+    (void)ctx;
+    at(promise_loop, "finally: runs on either outcome, passes it on");
+    return pawl_undefined();
+}
+
+/* A task awaiting a promise: an async function with one await. */
+typedef struct awaiter {
+    pawl_task task;
+    pawl_promise *p;  /* what it awaits (its own reference) */
+    pawl_value value; /* the await's result: a field, it crosses the await */
+} awaiter;
+
+static pawl_poll awaiter_poll(pawl_task *t, pawl_cx *cx)
+{
+    awaiter *a = PAWL_CONTAINER_OF(t, awaiter, task);
+    int rc;
+    PAWL_BEGIN(cx);
+    at(cx->loop, "awaiter (a task): PAWL_AWAIT(pawl_promise_await(p)): p is pending");
+    PAWL_AWAIT(cx, rc, pawl_promise_await(a->p, cx, &a->value));
+    expect(rc, 0, "pawl_promise_await");
+    at(cx->loop, "awaiter: resumed with %lld", (long long)a->value.u.i);
+    pawl_value_drop(&a->value);
+    pawl_promise_release(a->p);
+    PAWL_END(cx);
+}
+
+static void tour_promises(void)
+{
+    printf("\n== 8. Promises: a chain with a timeout, all and any, a task that awaits ==\n");
+    promise_scene sc;
+    CHECK(pawl_vclock_init(&sc.clock, 0));
+    CHECK(pawl_loop_init(&sc.loop, &(pawl_loop_opts){.platform = &sc.clock.base}));
+    pawl_loop *loop = &sc.loop;
+    promise_loop = loop;
+    pawl_promise *slow, *timed, *a, *b, *c;
+
+    js("withTimeout(delay(50, 42), 20).then(reply).catch(e => -1).then(...).finally(...)");
+    CHECK(pawl_promise_delay(loop, 50, pawl_int(42), &slow));
+    CHECK(pawl_promise_with_timeout(slow, 20, &timed));
+    CHECK(pawl_promise_then(timed, on_reply, NULL, NULL, &a));
+    CHECK(pawl_promise_catch(a, on_timeout, NULL, &b));
+    drop(a);
+    CHECK(pawl_promise_then(b, after_catch, NULL, NULL, &c));
+    drop(b);
+    CHECK(pawl_promise_finally(c, say_finally, NULL, NULL));
+    drop(c);
+    drop(timed);
+    drop(slow);
+
+    js("Promise.all([delay(5, 1), Promise.resolve(2), delay(10, 3)]).then(print)");
+    pawl_promise *in[3];
+    CHECK(pawl_promise_delay(loop, 5, pawl_int(1), &in[0]));
+    CHECK(pawl_promise_resolved(loop, pawl_int(2), &in[1]));
+    CHECK(pawl_promise_delay(loop, 10, pawl_int(3), &in[2]));
+    CHECK(pawl_promise_all(loop, in, 3, &a));
+    CHECK(pawl_promise_then(a, print_list, NULL, (void *)(uintptr_t) "all", NULL));
+    drop(a);
+    for (int i = 0; i < 3; i++)
+        drop(in[i]);
+
+    js("Promise.any([Promise.reject(new Error('down')), delay(15, 7)]).then(print)");
+    CHECK(pawl_promise_rejected(loop, pawl_error(PAWL_ECLOSED, "down"), &in[0]));
+    CHECK(pawl_promise_delay(loop, 15, pawl_int(7), &in[1]));
+    CHECK(pawl_promise_any(loop, in, 2, &a));
+    CHECK(pawl_promise_then(a, print_any, NULL, NULL, NULL));
+    drop(a);
+    drop(in[0]);
+    drop(in[1]);
+
+    js("(async () => { const v = await delay(30, 99); ... })()");
+    awaiter w = {.p = NULL};
+    CHECK(pawl_promise_delay(loop, 30, pawl_int(99), &w.p));
+    CHECK(pawl_task_init(&w.task, awaiter_poll));
+    CHECK(pawl_task_spawn(loop, &w.task));
+
+    printf("main: pawl_loop_run:\n");
+    run_loop(loop);
+    printf("main: the clock reads %llu ms: the slow delay(50) still ran (its timer keeps the\n"
+           "main: loop alive, as setTimeout does); its late value went nowhere\n",
+           (unsigned long long)(sc.clock.now_ns / 1000000u));
+    CHECK(pawl_loop_close(loop)); /* EBUSY if a promise were still alive */
+    printf("main: promises loop closed: every promise was released\n");
+}
+
 /* ======================================================================== */
 
 int main(void)
@@ -746,9 +912,10 @@ int main(void)
     unsigned long iterations = (unsigned long)pawl_loop_iterations(&loop);
     CHECK(pawl_loop_close(&loop));
 
-    tour_timers(); /* on a loop of its own */
+    tour_timers();   /* on a loop of its own */
+    tour_promises(); /* and another */
 
-    printf("\nend of tour: the main loop ran %lu iterations; every task DONE, both loops "
+    printf("\nend of tour: the main loop ran %lu iterations; every task DONE, all loops "
            "closed\n",
            iterations);
     return EXIT_SUCCESS;
