@@ -140,6 +140,9 @@ static inline uint64_t pawl__clock_ms(pawl_loop *loop)
     return loop->pawl__platform->ops->now_ns(loop->pawl__platform) / 1000000u;
 }
 size_t pawl__js_armed(const pawl_loop *loop);
+/* setTimeout's delay: `ms` coerced as Node does (0, negative or above
+ * 2^31 - 1 mean 1 ms; the last two warn). */
+uint32_t pawl__js_delay(pawl_loop *loop, int64_t ms);
 void pawl__js_close(pawl_loop *loop);
 
 /* Report a warning to the loop's hook, if any. */

@@ -95,6 +95,22 @@ static inline void ref(pawl_promise *p)
     p->pawl__word += REF_ONE;
 }
 
+/* Value kinds that hold a reference. */
+#define COUNTED_KINDS                                                        \
+    ((1u << PAWL_V_OBJ) | (1u << PAWL_V_LIST) | (1u << PAWL_V_AGGREGATE) |   \
+     (1u << PAWL_V_PROMISE))
+
+static inline bool counted(pawl_value v)
+{
+    return v.kind < 16 && ((1u << v.kind) & COUNTED_KINDS) != 0;
+}
+
+/* pawl_value_dup, with the plain kinds (no reference) inline. */
+static inline pawl_value dup(pawl_value v)
+{
+    return counted(v) ? pawl_value_dup(v) : v;
+}
+
 static inline pawl_reaction *next_of(const pawl_reaction *r)
 {
     return (pawl_reaction *)(void *)r->pawl__next;
@@ -393,10 +409,6 @@ static PAWL__NOINLINE void promise_dead(pawl_loop *loop, pawl_promise *p)
     ps->freeing = 0;
 }
 
-/* Value kinds that hold a reference. */
-#define COUNTED_KINDS                                                        \
-    ((1u << PAWL_V_OBJ) | (1u << PAWL_V_LIST) | (1u << PAWL_V_AGGREGATE) |   \
-     (1u << PAWL_V_PROMISE))
 
 /* Drop one reference.  The last one frees a settled promise with a plain
  * value at once (the common case: nothing else to let go of), anything
@@ -408,9 +420,8 @@ static inline void unref(pawl_promise *p)
     p->pawl__word = w;
     if (PAWL__LIKELY(w >= REF_ONE))
         return;
-    unsigned kind = p->pawl__u.value.kind;
     if ((w & ST_MASK) != PAWL_PROMISE_PENDING && !(w & F_CTX_REF) &&
-        (kind >= 16 || !((1u << kind) & COUNTED_KINDS))) {
+        !counted(p->pawl__u.value)) {
         promise_free(p->pawl__loop, p);
         return;
     }
@@ -496,31 +507,14 @@ static void report_default(pawl_promise *p, pawl_rejection_event ev, const pawl_
             (void *)p, text);
 }
 
-/*
- * The report microtask: runs once nothing else is queued (it queues itself
- * again behind anything that is), i.e. when the queue has drained, which
- * is when Node processes its pending rejections.
- */
-static void report_run(void *arg)
+/* Report each promise of `list` (linked through pawl__head) and let go
+ * of the list's reference to it. */
+static void report_list(pawl_loop *loop, pawl_promise *list)
 {
-    pawl_loop *loop = arg;
     struct pawl__promises *ps = &loop->pawl__promises;
-    if (loop->pawl__mt_head != NULL) {
-        pawl__microtask_push(loop, &ps->report, 0);
-        return;
-    }
-    /* Take the list (newest first) and turn it into arrival order. */
-    pawl_promise *list = ps->rejections, *fifo = NULL;
-    ps->rejections = NULL;
     while (list != NULL) {
-        pawl_promise *next = list->pawl__head;
-        list->pawl__head = fifo;
-        fifo = list;
-        list = next;
-    }
-    while (fifo != NULL) {
-        pawl_promise *p = fifo;
-        fifo = p->pawl__head;
+        pawl_promise *p = list;
+        list = p->pawl__head;
         p->pawl__head = NULL;
         uint32_t w = p->pawl__word & ~(uint32_t)F_LISTED;
         pawl_rejection_event ev = 0;
@@ -540,6 +534,38 @@ static void report_run(void *arg)
         }
         pawl_promise_release(p);
     }
+}
+
+/*
+ * The report microtask: runs once nothing else is queued (it queues itself
+ * again behind anything that is), i.e. when the queue has drained, which
+ * is when Node processes its pending rejections.
+ */
+static void report_run(void *arg)
+{
+    pawl_loop *loop = arg;
+    struct pawl__promises *ps = &loop->pawl__promises;
+    if (loop->pawl__mt_head != NULL) {
+        pawl__microtask_push(loop, &ps->report, 0);
+        return;
+    }
+    /* Take the list (newest first) and split it, in arrival order, into
+     * "handled late" events and the rest: Node emits its
+     * 'rejectionHandled' events before the 'unhandledRejection' ones of
+     * the same pass (processPromiseRejections). */
+    pawl_promise *list = ps->rejections, *late = NULL, *rest = NULL;
+    ps->rejections = NULL;
+    while (list != NULL) {
+        pawl_promise *next = list->pawl__head;
+        uint32_t w = list->pawl__word;
+        pawl_promise **to = (w & (F_HANDLED | F_REPORTED)) == (F_HANDLED | F_REPORTED) ? &late
+                                                                                      : &rest;
+        list->pawl__head = *to;
+        *to = list;
+        list = next;
+    }
+    report_list(loop, late);
+    report_list(loop, rest);
 }
 
 /* ---- settling ---------------------------------------------------------------- */
@@ -662,7 +688,7 @@ static int resolve_with(pawl_promise *p, pawl_value v)
  * reference; marked rejected if it is a reason). */
 static inline pawl_value outcome_of(const pawl_promise *src)
 {
-    pawl_value v = pawl_value_dup(src->pawl__u.value);
+    pawl_value v = dup(src->pawl__u.value);
     if (state_of(src) == PAWL_PROMISE_REJECTED)
         v.pawl__flags |= PAWL__V_REJECTED;
     return v;
@@ -671,7 +697,7 @@ static inline pawl_value outcome_of(const pawl_promise *src)
 /* Settle `p` (pending) as `src` (settled) is. */
 static inline void settle_as(pawl_promise *p, const pawl_promise *src)
 {
-    settle(p, state_of(src), pawl_value_dup(src->pawl__u.value));
+    settle(p, state_of(src), dup(src->pawl__u.value));
 }
 
 /* ---- the public constructors ------------------------------------------------ */
@@ -924,10 +950,10 @@ static void combinator_step(unsigned kind, size_t i, pawl_promise *src, combinat
     switch (kind) {
     case R_ALL:
         if (!fulfilled) {
-            combinator_settle(c, PAWL_PROMISE_REJECTED, pawl_value_dup(src->pawl__u.value));
+            combinator_settle(c, PAWL_PROMISE_REJECTED, dup(src->pawl__u.value));
             return;
         }
-        c->items[i] = pawl_value_dup(src->pawl__u.value);
+        c->items[i] = dup(src->pawl__u.value);
         if (--c->remaining == 0)
             combinator_settle(c, PAWL_PROMISE_FULFILLED, list_value(c, PAWL_V_LIST));
         return;
@@ -938,10 +964,10 @@ static void combinator_step(unsigned kind, size_t i, pawl_promise *src, combinat
         return;
     default: /* R_ANY */
         if (fulfilled) {
-            combinator_settle(c, PAWL_PROMISE_FULFILLED, pawl_value_dup(src->pawl__u.value));
+            combinator_settle(c, PAWL_PROMISE_FULFILLED, dup(src->pawl__u.value));
             return;
         }
-        c->items[i] = pawl_value_dup(src->pawl__u.value);
+        c->items[i] = dup(src->pawl__u.value);
         if (--c->remaining == 0)
             combinator_settle(c, PAWL_PROMISE_REJECTED, list_value(c, PAWL_V_AGGREGATE));
         return;
@@ -1042,6 +1068,14 @@ int pawl_promise_race(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_p
 
 /* ---- delay and with_timeout --------------------------------------------------- */
 
+/* delay and with_timeout are what JavaScript writes with setTimeout, so
+ * their timers are armed as setTimeout's are: from a fresh reading of the
+ * clock, with Node's coercion of the delay (0 means 1 ms). */
+static void arm_like_set_timeout(pawl_loop *loop, pawl_timer *t, uint32_t ms)
+{
+    pawl__timer_arm_from(loop, t, pawl__clock_ms(loop), pawl__js_delay(loop, ms));
+}
+
 typedef struct delay_state {
     pawl_timer timer;
     pawl_promise *p;
@@ -1077,7 +1111,7 @@ int pawl_promise_delay(pawl_loop *loop, uint32_t ms, pawl_value v, pawl_promise 
     s->p = p;
     s->v = v;
     pawl_timer_init(&s->timer, delay_fire);
-    pawl_timer_start(loop, &s->timer, ms);
+    arm_like_set_timeout(loop, &s->timer, ms);
     *out = p;
     return 0;
 }
@@ -1146,7 +1180,7 @@ int pawl_promise_with_timeout(pawl_promise *p, uint32_t ms, pawl_promise **out)
     s->loop = loop;
     s->result = res;
     pawl_timer_init(&s->timer, timeout_fire);
-    pawl_timer_start(loop, &s->timer, ms);
+    arm_like_set_timeout(loop, &s->timer, ms);
     r->pawl__word = R_TIMEOUT;
     r->pawl__a = p;
     r->pawl__b = s;
@@ -1186,10 +1220,24 @@ static inline void then_job(pawl_promise *src, pawl_promise *d)
         out = fn(d->pawl__ctx, src->pawl__u.value);
     else
         out = outcome_of(src);
-    if (PAWL__LIKELY(out.pawl__flags == 0 && out.kind != PAWL_V_PROMISE))
+    pawl_reaction *next = d->pawl__head;
+    if (PAWL__LIKELY(out.pawl__flags == 0 && out.kind != PAWL_V_PROMISE && next != NULL &&
+                     next->pawl__next == NULL &&
+                     (next->pawl__word & R_KIND_MASK) != R_WAKE)) {
+        /* The usual link of a chain: d is fulfilled and has one reaction.
+         * The job's reference to d passes to that reaction, queued now
+         * (settle() with its ref() and our unref() folded together). */
+        d->pawl__u.value = out;
+        d->pawl__head = NULL;
+        d->pawl__word |= PAWL_PROMISE_FULFILLED | F_RESOLVED;
+        pawl__microtask_push(d->pawl__loop, next, PAWL__MT_REACTION);
+        return;
+    }
+    if (out.pawl__flags == 0 && out.kind != PAWL_V_PROMISE)
         settle(d, PAWL_PROMISE_FULFILLED, out);
     else
         resolve_with(d, out);
+    unref(d);
 }
 
 /* The microtask queue's entry point for a reaction (loop.c's drain). */
@@ -1201,8 +1249,7 @@ static void react(pawl_loop *loop, void *node)
     if (PAWL__LIKELY(kind == R_THEN)) {
         pawl_promise *d = r->pawl__b;
         reaction_free(loop, r);
-        then_job(src, d);
-        unref(d);
+        then_job(src, d); /* consumes the reaction's reference to d */
         unref(src);
         return;
     }
@@ -1290,7 +1337,7 @@ pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *out)
     }
     if (PAWL__LIKELY(st != PAWL_PROMISE_PENDING)) {
         mark_handled(p);
-        *out = pawl_value_dup(p->pawl__u.value);
+        *out = dup(p->pawl__u.value);
         return st == PAWL_PROMISE_FULFILLED ? 0 : PAWL_EREJECTED;
     }
     if (find_wake(p, cx->task) != NULL)
@@ -1369,6 +1416,8 @@ int pawl_promise_from_task(pawl_loop *loop, pawl_task *task, pawl_task_value_fn 
     tp->loop = loop;
     pawl_task_init(&tp->task, task_promise_poll);
     pawl_task_spawn(loop, &tp->task);
+    if (task->pawl__link != 0)
+        task->pawl__joiner = &tp->task; /* joined from now on: EBUSY for others */
     *out = p;
     return 0;
 }

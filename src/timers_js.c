@@ -131,7 +131,7 @@ static int js_fire(pawl_loop *loop, pawl_timer *t)
 
 /* Node's coercion: not in 1 .. 2^31 - 1 ms means 1 ms; out of range also
  * warns (0 does not). */
-static uint32_t coerce(pawl_loop *loop, int64_t ms)
+uint32_t pawl__js_delay(pawl_loop *loop, int64_t ms)
 {
     if (ms > (int64_t)PAWL_TIMER_MAX_DELAY) {
         pawl__warn(loop, PAWL_WARN_TIMEOUT_OVERFLOW, ms,
@@ -153,7 +153,7 @@ static pawl_timer_id set_timer(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, 
     if (rc < 0)
         return rc;
     /* Warn only about a timer that exists. */
-    uint32_t delay = coerce(loop, ms);
+    uint32_t delay = pawl__js_delay(loop, ms);
     pawl_timer_init(&j->timer, js_fire);
     /* Node reads the clock when a timer is armed: a timer armed late in a
      * long callback counts from then, not from the iteration's start. */

@@ -425,13 +425,16 @@ int pawl_promise_all_settled(pawl_loop *loop, pawl_promise *const *in, size_t n,
 int pawl_promise_any(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_promise **out);
 int pawl_promise_race(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_promise **out);
 
-/* A promise fulfilled with `v` (moved in) `ms` milliseconds from now, on
- * the loop's timers (the armed timer keeps the loop alive, as setTimeout
- * does).  Allocates its timer through the loop's allocator. */
+/* A promise fulfilled with `v` (moved in) `ms` milliseconds from now:
+ * `new Promise(r => setTimeout(() => r(v), ms))`.  Its timer is armed as
+ * setTimeout's is (from a fresh clock reading; 0 means 1 ms; above
+ * 2^31 - 1 means 1 ms and warns) and keeps the loop alive as setTimeout's
+ * does.  Allocates its timer through the loop's allocator. */
 int pawl_promise_delay(pawl_loop *loop, uint32_t ms, pawl_value v, pawl_promise **out);
 
 /* A promise that settles as `p` does, or is rejected with
- * pawl_error(PAWL_ETIMEDOUT, ...) if `p` has not settled within `ms`.
+ * pawl_error(PAWL_ETIMEDOUT, ...) if `p` has not settled within `ms`
+ * (a timer armed as pawl_promise_delay's).
  * Once `p` settles first, the timer is stopped (it does not keep the loop
  * alive).  Allocates its timer through the loop's allocator. */
 int pawl_promise_with_timeout(pawl_promise *p, uint32_t ms, pawl_promise **out);
