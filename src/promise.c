@@ -608,7 +608,7 @@ static inline void settle(pawl_promise *p, unsigned state, pawl_value v)
 {
     assert(state_of(p) == PAWL_PROMISE_PENDING);
     pawl_reaction *r = p->pawl__head;
-    v.pawl__flags = 0;
+    v.pawl__flags &= (uint16_t)~PAWL__V_THROWN;
     p->pawl__u.value = v;
     p->pawl__head = NULL;
     uint32_t w = (p->pawl__word & ~(uint32_t)ST_MASK) | state | F_RESOLVED;
@@ -644,7 +644,7 @@ static inline void attach(pawl_promise *src, pawl_reaction *r)
  * marked by pawl_throw, rejects it. */
 static int resolve_with(pawl_promise *p, pawl_value v)
 {
-    if (v.pawl__flags & PAWL__V_REJECTED) {
+    if (v.pawl__flags & PAWL__V_THROWN) {
         settle(p, PAWL_PROMISE_REJECTED, v);
         return 0;
     }
@@ -690,7 +690,7 @@ static inline pawl_value outcome_of(const pawl_promise *src)
 {
     pawl_value v = dup(src->pawl__u.value);
     if (state_of(src) == PAWL_PROMISE_REJECTED)
-        v.pawl__flags |= PAWL__V_REJECTED;
+        v.pawl__flags |= PAWL__V_THROWN;
     return v;
 }
 
@@ -726,7 +726,7 @@ static int settle_check(pawl_promise *p, pawl_value *v)
         value_release(*v);
         return PAWL_EALREADY;
     }
-    v->pawl__flags = 0;
+    v->pawl__flags &= (uint16_t)~PAWL__V_THROWN;
     return 0;
 }
 
@@ -751,7 +751,7 @@ int pawl_promise_resolved(pawl_loop *loop, pawl_value v, pawl_promise **out)
         value_release(v);
         return rc;
     }
-    v.pawl__flags = 0;
+    v.pawl__flags &= (uint16_t)~PAWL__V_THROWN;
     if (v.kind == PAWL_V_PROMISE && v.u.promise != NULL && v.u.promise->pawl__loop == loop) {
         *out = v.u.promise; /* Promise.resolve(p) is p */
         return 0;
@@ -866,7 +866,7 @@ static void finally_job(pawl_promise *src, pawl_promise *d)
     pawl_loop *loop = d->pawl__loop;
     pawl_finally_fn *fn = (pawl_finally_fn *)(void (*)(void))d->pawl__u.h.ok;
     pawl_value result = fn(d->pawl__ctx);
-    if (result.pawl__flags & PAWL__V_REJECTED) { /* onFinally threw */
+    if (result.pawl__flags & PAWL__V_THROWN) { /* onFinally threw */
         settle(d, PAWL_PROMISE_REJECTED, result);
         return;
     }
@@ -958,7 +958,9 @@ static void combinator_step(unsigned kind, size_t i, pawl_promise *src, combinat
             combinator_settle(c, PAWL_PROMISE_FULFILLED, list_value(c, PAWL_V_LIST));
         return;
     case R_SETTLED:
-        c->items[i] = outcome_of(src);
+        c->items[i] = dup(src->pawl__u.value);
+        if (!fulfilled)
+            c->items[i].pawl__flags |= PAWL__V_REJECTED;
         if (--c->remaining == 0)
             combinator_settle(c, PAWL_PROMISE_FULFILLED, list_value(c, PAWL_V_LIST));
         return;
@@ -1107,7 +1109,7 @@ int pawl_promise_delay(pawl_loop *loop, uint32_t ms, pawl_value v, pawl_promise 
         value_release(v);
         return no_memory(loop);
     }
-    v.pawl__flags = 0;
+    v.pawl__flags &= (uint16_t)~PAWL__V_THROWN;
     s->p = p;
     s->v = v;
     pawl_timer_init(&s->timer, delay_fire);
@@ -1221,7 +1223,8 @@ static inline void then_job(pawl_promise *src, pawl_promise *d)
     else
         out = outcome_of(src);
     pawl_reaction *next = d->pawl__head;
-    if (PAWL__LIKELY(out.pawl__flags == 0 && out.kind != PAWL_V_PROMISE && next != NULL &&
+    if (PAWL__LIKELY(!(out.pawl__flags & PAWL__V_THROWN) && out.kind != PAWL_V_PROMISE &&
+                     next != NULL &&
                      next->pawl__next == NULL &&
                      (next->pawl__word & R_KIND_MASK) != R_WAKE)) {
         /* The usual link of a chain: d is fulfilled and has one reaction.
@@ -1233,7 +1236,7 @@ static inline void then_job(pawl_promise *src, pawl_promise *d)
         pawl__microtask_push(d->pawl__loop, next, PAWL__MT_REACTION);
         return;
     }
-    if (out.pawl__flags == 0 && out.kind != PAWL_V_PROMISE)
+    if (!(out.pawl__flags & PAWL__V_THROWN) && out.kind != PAWL_V_PROMISE)
         settle(d, PAWL_PROMISE_FULFILLED, out);
     else
         resolve_with(d, out);

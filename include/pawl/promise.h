@@ -161,10 +161,13 @@ typedef struct pawl_value {
     } u;
     int32_t code;         /* PAWL_V_ERROR: the error code */
     uint16_t kind;        /* a pawl_value_kind */
-    uint16_t pawl__flags; /* PAWL__V_REJECTED */
+    uint16_t pawl__flags; /* PAWL__V_* */
 } pawl_value;
 
-enum { PAWL__V_REJECTED = 1u };
+enum {
+    PAWL__V_THROWN = 1u,  /* made by pawl_throw: a handler's rejection */
+    PAWL__V_REJECTED = 2u /* a rejected item of an allSettled list */
+};
 
 /* The list of all / allSettled / any: `n` values in input order.  For
  * allSettled, pawl_value_is_rejection tells which items are reasons. */
@@ -238,12 +241,15 @@ static inline pawl_value pawl_promise_value(pawl_promise *p)
  * derived promise with `e`. */
 static inline pawl_value pawl_throw(pawl_value reason)
 {
-    reason.pawl__flags |= PAWL__V_REJECTED;
+    reason.pawl__flags |= PAWL__V_THROWN;
     return reason;
 }
 
-/* True for a value made by pawl_throw, and for the rejected items of an
- * allSettled list. */
+/* True for the rejected items of an allSettled list (JavaScript's
+ * {status: 'rejected', reason}).  Only the value a handler returns is
+ * looked at for pawl_throw's mark: passing such an item on from a
+ * handler fulfils with it, as returning the {status, reason} object does
+ * in JavaScript; pawl_promise_resolve ignores pawl_throw's mark. */
 static inline bool pawl_value_is_rejection(pawl_value v)
 {
     return (v.pawl__flags & PAWL__V_REJECTED) != 0;
