@@ -467,9 +467,10 @@ typedef pawl_value pawl_task_value_fn(pawl_task *task);
 /*
  * A promise for a task's completion: fulfilled with `value(task)` (or
  * undefined if `value` is NULL) when the task finishes, rejected with
- * pawl_error(PAWL_ECANCELED, ...) if it is canceled.  The task must be
- * spawned on `loop` and not yet DONE; this joins it (so nothing else may:
- * PAWL_EBUSY if something already does).  Allocates a small joining task
+ * pawl_error(PAWL_ECANCELED, ...) if it is canceled.  The task must have
+ * been spawned on `loop`; if it is already DONE, its kept result settles
+ * the promise in the next task phase.  A live task is joined at once (so
+ * nothing else may: PAWL_EBUSY if something already does).  Allocates a small joining task
  * through the loop's allocator.  Errors: PAWL_EINVAL, PAWL_EFOREIGN,
  * PAWL_EBUSY, PAWL_ENOMEM / PAWL_ENOSPC.
  */
