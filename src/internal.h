@@ -99,6 +99,22 @@ static inline pawl_microtask **pawl__mt_next(void *node)
     return (pawl_microtask **)node;
 }
 
+/* Take the first node off the microtask queue, whose head is `link` (not
+ * NULL; tag bit included), and return it untagged. */
+static inline void *pawl__microtask_pop(pawl_loop *loop, pawl_microtask *link)
+{
+    void *node = (void *)((uintptr_t)link & ~PAWL__MT_REACTION);
+    pawl_microtask *next = *pawl__mt_next(node);
+    if (next == (pawl_microtask *)(void *)loop) { /* the end mark */
+        loop->pawl__mt_head = NULL;
+        loop->pawl__mt_tail = NULL;
+    } else {
+        loop->pawl__mt_head = next;
+    }
+    *pawl__mt_next(node) = NULL; /* may be queued again from its fn */
+    return node;
+}
+
 /* Append `node` (a pawl_microtask or a pawl_reaction, not queued) to the
  * microtask queue; `tag` is 0 or PAWL__MT_REACTION. */
 static inline void pawl__microtask_push(pawl_loop *loop, void *node, uintptr_t tag)

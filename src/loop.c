@@ -192,18 +192,10 @@ void pawl__microtasks_drain(pawl_loop *loop)
     pawl_microtask *link;
     while ((link = loop->pawl__mt_head) != NULL) {
         /* A link with the low bit set is a promise reaction (src/promise.c),
-         * which has the same `next` field first. */
-        uintptr_t tagged = (uintptr_t)link & PAWL__MT_REACTION;
-        void *node = (void *)((uintptr_t)link - tagged);
-        pawl_microtask *next = *pawl__mt_next(node);
-        if (next == MT_END(loop)) {
-            loop->pawl__mt_head = NULL;
-            loop->pawl__mt_tail = NULL;
-        } else {
-            loop->pawl__mt_head = next;
-        }
-        *pawl__mt_next(node) = NULL; /* may be queued again from its fn */
-        if (tagged) {
+         * which has the same `next` field first.  react() goes on with the
+         * reactions that follow it in the queue itself. */
+        void *node = pawl__microtask_pop(loop, link);
+        if ((uintptr_t)link & PAWL__MT_REACTION) {
             loop->pawl__promises.react(loop, node);
         } else {
             pawl_microtask *m = node;

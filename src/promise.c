@@ -189,8 +189,9 @@ static PAWL__NOINLINE void *grow(pawl_loop *loop, struct pawl__blocks *bl, size_
     return s + 1;
 }
 
-/* A block: a freed one, else the next of the slab, else a new slab. */
-static inline void *take(pawl_loop *loop, struct pawl__blocks *bl, size_t size)
+/* A block without calling anything: a freed one, else the next of the
+ * slab; NULL if both are used up. */
+static inline void *take_fast(struct pawl__blocks *bl, size_t size)
 {
     free_block *f = bl->free;
     if (PAWL__LIKELY(f != NULL)) {
@@ -202,7 +203,14 @@ static inline void *take(pawl_loop *loop, struct pawl__blocks *bl, size_t size)
         bl->carve += size;
         return b;
     }
-    return grow(loop, bl, size);
+    return NULL;
+}
+
+/* A block: a freed one, else the next of the slab, else a new slab. */
+static inline void *take(pawl_loop *loop, struct pawl__blocks *bl, size_t size)
+{
+    void *b = take_fast(bl, size);
+    return PAWL__LIKELY(b != NULL) ? b : grow(loop, bl, size);
 }
 
 static inline void give(struct pawl__blocks *bl, void *block)
@@ -806,22 +814,12 @@ int pawl_promise_result(const pawl_promise *p, pawl_value *out)
 
 /* ---- then / catch / finally -------------------------------------------------- */
 
-/* A derived promise of `p` and its reaction, registered.  `h1`, `h2` and
- * `ctx` are the handlers as the kind reads them.  Inline: it is `then`. */
-static inline int derive(pawl_promise *p, unsigned kind, pawl_handler_fn *h1,
-                         pawl_handler_fn *h2, void *ctx, pawl_promise **out)
+/* Fill in derived promise `d` and its reaction `r` on `p`, register it. */
+static inline void derive_fill(pawl_promise *p, pawl_reaction *r, pawl_promise *d,
+                               unsigned kind, pawl_handler_fn *h1, pawl_handler_fn *h2,
+                               void *ctx, pawl_promise **out)
 {
-    if (PAWL__UNLIKELY(p == NULL))
-        return PAWL_EINVAL;
     pawl_loop *loop = p->pawl__loop;
-    pawl_reaction *r = reaction_new(loop);
-    if (PAWL__UNLIKELY(r == NULL))
-        return no_memory(loop);
-    pawl_promise *d = take(loop, &loop->pawl__promises.promise_blocks, sizeof *d);
-    if (PAWL__UNLIKELY(d == NULL)) {
-        reaction_free(loop, r);
-        return no_memory(loop);
-    }
     loop->pawl__promises.live_promises++;
     d->pawl__word = (out != NULL ? 2u * REF_ONE : REF_ONE) | F_DERIVED;
     d->pawl__loop = loop;
@@ -835,6 +833,43 @@ static inline int derive(pawl_promise *p, unsigned kind, pawl_handler_fn *h1,
     attach(p, r);
     if (out != NULL)
         *out = d;
+}
+
+/* derive() when a block list needs a new slab (or is a spent pool). */
+static PAWL__NOINLINE int derive_slow(pawl_promise *p, unsigned kind, pawl_handler_fn *h1,
+                                      pawl_handler_fn *h2, void *ctx, pawl_promise **out)
+{
+    pawl_loop *loop = p->pawl__loop;
+    pawl_reaction *r = reaction_new(loop);
+    if (r == NULL)
+        return no_memory(loop);
+    pawl_promise *d = take(loop, &loop->pawl__promises.promise_blocks, sizeof *d);
+    if (d == NULL) {
+        reaction_free(loop, r);
+        return no_memory(loop);
+    }
+    derive_fill(p, r, d, kind, h1, h2, ctx, out);
+    return 0;
+}
+
+/* A derived promise of `p` and its reaction, registered.  `h1`, `h2` and
+ * `ctx` are the handlers as the kind reads them.  Inline: it is `then`,
+ * whose common case calls nothing. */
+static inline int derive(pawl_promise *p, unsigned kind, pawl_handler_fn *h1,
+                         pawl_handler_fn *h2, void *ctx, pawl_promise **out)
+{
+    if (PAWL__UNLIKELY(p == NULL))
+        return PAWL_EINVAL;
+    struct pawl__promises *ps = &p->pawl__loop->pawl__promises;
+    pawl_reaction *r = take_fast(&ps->reaction_blocks, sizeof *r);
+    if (PAWL__UNLIKELY(r == NULL))
+        return derive_slow(p, kind, h1, h2, ctx, out);
+    pawl_promise *d = take_fast(&ps->promise_blocks, sizeof *d);
+    if (PAWL__UNLIKELY(d == NULL)) {
+        give(&ps->reaction_blocks, r);
+        return derive_slow(p, kind, h1, h2, ctx, out);
+    }
+    derive_fill(p, r, d, kind, h1, h2, ctx, out);
     return 0;
 }
 
@@ -1217,36 +1252,55 @@ static inline void then_job(pawl_promise *src, pawl_promise *d)
 {
     unsigned st = state_of(src);
     pawl_handler_fn *fn = st == PAWL_PROMISE_FULFILLED ? d->pawl__u.h.ok : d->pawl__u.h.err;
-    pawl_value out;
+    /* The result goes straight into d's value slot (its handlers are no
+     * longer needed) and is examined there: cheaper than taking apart the
+     * 16-byte value the call returned in two registers. */
     if (fn != NULL)
-        out = fn(d->pawl__ctx, src->pawl__u.value);
+        d->pawl__u.value = fn(d->pawl__ctx, src->pawl__u.value);
     else
-        out = outcome_of(src);
+        d->pawl__u.value = outcome_of(src);
+    const pawl_value *out = &d->pawl__u.value;
     pawl_reaction *next = d->pawl__head;
-    if (PAWL__LIKELY(!(out.pawl__flags & PAWL__V_THROWN) && out.kind != PAWL_V_PROMISE &&
-                     next != NULL &&
-                     next->pawl__next == NULL &&
-                     (next->pawl__word & R_KIND_MASK) != R_WAKE)) {
-        /* The usual link of a chain: d is fulfilled and has one reaction.
-         * The job's reference to d passes to that reaction, queued now
-         * (settle() with its ref() and our unref() folded together). */
-        d->pawl__u.value = out;
-        d->pawl__head = NULL;
-        d->pawl__word |= PAWL_PROMISE_FULFILLED | F_RESOLVED;
-        pawl__microtask_push(d->pawl__loop, next, PAWL__MT_REACTION);
-        return;
+    if (PAWL__LIKELY(!(out->pawl__flags & PAWL__V_THROWN) && out->kind != PAWL_V_PROMISE)) {
+        if (PAWL__LIKELY(next != NULL && next->pawl__next == NULL &&
+                         (next->pawl__word & R_KIND_MASK) != R_WAKE)) {
+            /* The usual link of a chain: d is fulfilled and has one
+             * reaction.  The job's reference to d passes to that
+             * reaction, queued now (settle() with its ref() and our
+             * unref() folded together). */
+            d->pawl__head = NULL;
+            d->pawl__word |= PAWL_PROMISE_FULFILLED | F_RESOLVED;
+            pawl__microtask_push(d->pawl__loop, next, PAWL__MT_REACTION);
+            return;
+        }
+        settle(d, PAWL_PROMISE_FULFILLED, *out);
+    } else {
+        resolve_with(d, *out);
     }
-    if (!(out.pawl__flags & PAWL__V_THROWN) && out.kind != PAWL_V_PROMISE)
-        settle(d, PAWL_PROMISE_FULFILLED, out);
-    else
-        resolve_with(d, out);
     unref(d);
 }
 
-/* The microtask queue's entry point for a reaction (loop.c's drain). */
+static void react_one(pawl_loop *loop, pawl_reaction *r);
+
+/* The microtask queue's entry point for a reaction (loop.c's drain): runs
+ * it, and every reaction right behind it in the queue, in queue order (a
+ * chain's next step is usually the only thing queued) without going back
+ * to the drain for each. */
 static void react(pawl_loop *loop, void *node)
 {
-    pawl_reaction *r = node;
+    pawl_microtask *link;
+    do {
+        react_one(loop, node);
+        link = loop->pawl__mt_head;
+        if (((uintptr_t)link & PAWL__MT_REACTION) == 0)
+            return; /* empty, or a plain microtask: the drain's */
+        node = pawl__microtask_pop(loop, link);
+    } while (1);
+}
+
+/* Run one reaction's job, then free it. */
+static inline void react_one(pawl_loop *loop, pawl_reaction *r)
+{
     pawl_promise *src = r->pawl__a;
     unsigned kind = r->pawl__word & R_KIND_MASK;
     if (PAWL__LIKELY(kind == R_THEN)) {
