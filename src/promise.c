@@ -637,12 +637,19 @@ static inline void settle(pawl_promise *p, unsigned state, pawl_value v)
  * source is settled, kept in its list if not. */
 static inline void attach(pawl_promise *src, pawl_reaction *r)
 {
-    mark_handled(src);
-    if (state_of(src) == PAWL_PROMISE_PENDING) {
+    uint32_t w = src->pawl__word;
+    if (PAWL__UNLIKELY((w & (F_HANDLED | F_REPORTED | F_LISTED)) == F_REPORTED)) {
+        mark_handled(src); /* reported unhandled: now "handled late" */
+        w = src->pawl__word;
+    }
+    /* mark_handled and, if settled, ref(), in one store of the word */
+    if ((w & ST_MASK) == PAWL_PROMISE_PENDING) {
+        src->pawl__word = w | F_HANDLED;
         r->pawl__next = src->pawl__head;
         src->pawl__head = r;
     } else {
-        ref(src);
+        assert(w < REF_LIMIT);
+        src->pawl__word = (w + REF_ONE) | F_HANDLED;
         pawl__microtask_push(src->pawl__loop, r, PAWL__MT_REACTION);
     }
 }
@@ -1247,8 +1254,10 @@ static void reaction_release_target(pawl_reaction *r)
     }
 }
 
-/* THEN: the PromiseReactionJob. */
-static inline void then_job(pawl_promise *src, pawl_promise *d)
+/* THEN: the PromiseReactionJob.  Returns the reaction to run next, in
+ * place of queueing it, when it would be alone in an empty queue (the
+ * next link of a chain); NULL otherwise. */
+static inline pawl_reaction *then_job(pawl_promise *src, pawl_promise *d)
 {
     unsigned st = state_of(src);
     pawl_handler_fn *fn = st == PAWL_PROMISE_FULFILLED ? d->pawl__u.h.ok : d->pawl__u.h.err;
@@ -1270,17 +1279,21 @@ static inline void then_job(pawl_promise *src, pawl_promise *d)
              * unref() folded together). */
             d->pawl__head = NULL;
             d->pawl__word |= PAWL_PROMISE_FULFILLED | F_RESOLVED;
-            pawl__microtask_push(d->pawl__loop, next, PAWL__MT_REACTION);
-            return;
+            pawl_loop *loop = d->pawl__loop;
+            if (loop->pawl__mt_head == NULL)
+                return next; /* queued and popped at once: skip both */
+            pawl__microtask_push(loop, next, PAWL__MT_REACTION);
+            return NULL;
         }
         settle(d, PAWL_PROMISE_FULFILLED, *out);
     } else {
         resolve_with(d, *out);
     }
     unref(d);
+    return NULL;
 }
 
-static void react_one(pawl_loop *loop, pawl_reaction *r);
+static pawl_reaction *react_one(pawl_loop *loop, pawl_reaction *r);
 
 /* The microtask queue's entry point for a reaction (loop.c's drain): runs
  * it, and every reaction right behind it in the queue, in queue order (a
@@ -1290,7 +1303,11 @@ static void react(pawl_loop *loop, void *node)
 {
     pawl_microtask *link;
     do {
-        react_one(loop, node);
+        pawl_reaction *direct = react_one(loop, node);
+        if (direct != NULL) {
+            node = direct;
+            continue;
+        }
         link = loop->pawl__mt_head;
         if (((uintptr_t)link & PAWL__MT_REACTION) == 0)
             return; /* empty, or a plain microtask: the drain's */
@@ -1298,17 +1315,18 @@ static void react(pawl_loop *loop, void *node)
     } while (1);
 }
 
-/* Run one reaction's job, then free it. */
-static inline void react_one(pawl_loop *loop, pawl_reaction *r)
+/* Run one reaction's job, then free it.  Returns a reaction to run next
+ * that was not queued (then_job), or NULL. */
+static inline pawl_reaction *react_one(pawl_loop *loop, pawl_reaction *r)
 {
     pawl_promise *src = r->pawl__a;
     unsigned kind = r->pawl__word & R_KIND_MASK;
     if (PAWL__LIKELY(kind == R_THEN)) {
         pawl_promise *d = r->pawl__b;
         reaction_free(loop, r);
-        then_job(src, d); /* consumes the reaction's reference to d */
+        pawl_reaction *next = then_job(src, d); /* consumes the reference to d */
         unref(src);
-        return;
+        return next;
     }
     switch (kind) {
     case R_FINALLY:
@@ -1337,7 +1355,7 @@ static inline void react_one(pawl_loop *loop, pawl_reaction *r)
         } else {
             pawl__microtask_push(loop, r, PAWL__MT_REACTION); /* keeps its reference */
         }
-        return;
+        return NULL;
     case R_ADOPT:
     case R_RACE: {
         pawl_promise *p = r->pawl__b;
@@ -1360,6 +1378,7 @@ static inline void react_one(pawl_loop *loop, pawl_reaction *r)
     reaction_release_target(r);
     reaction_free(loop, r);
     unref(src);
+    return NULL;
 }
 
 /* ---- await ------------------------------------------------------------------------ */
