@@ -56,16 +56,20 @@
 
 /* ---- the promise word ----------------------------------------------------- */
 
+/* The external definitions of the inline fast paths of pawl/promise.h. */
+extern void pawl_promise_release(pawl_promise *p);
+extern pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *out);
+
 enum {
-    ST_MASK = 3u,
-    F_RESOLVED = 1u << 2, /* settled, or locked in to a promise it adopts */
-    F_HANDLED = 1u << 3,  /* has had a reaction: no unhandled report */
+    ST_MASK = PAWL__P_STATE,
+    F_RESOLVED = 1u << 2,      /* settled, or locked in to a promise it adopts */
+    F_HANDLED = PAWL__P_HANDLED, /* has had a reaction: no unhandled report */
     F_DERIVED = 1u << 4,  /* settles only from its reactions */
     F_LISTED = 1u << 5,   /* in the loop's rejection list */
     F_REPORTED = 1u << 6, /* reported unhandled, not handled since */
     F_CTX_REF = 1u << 7   /* ctx holds a reference to a promise */
 };
-#define REF_ONE 256u
+#define REF_ONE PAWL__P_REF
 #define REF_LIMIT 0xffffff00u /* the word at 2^24 - 1 references */
 
 enum {
@@ -418,16 +422,12 @@ static PAWL__NOINLINE void promise_dead(pawl_loop *loop, pawl_promise *p)
 }
 
 
-/* Drop one reference.  The last one frees a settled promise with a plain
- * value at once (the common case: nothing else to let go of), anything
- * else through the dead list. */
-static inline void unref(pawl_promise *p)
+/* `p` has just lost its last reference.  A settled promise with a plain
+ * value is freed at once (the common case: nothing else to let go of),
+ * anything else through the dead list. */
+static inline void last_ref(pawl_promise *p)
 {
-    assert(p->pawl__word >= REF_ONE);
-    uint32_t w = p->pawl__word - REF_ONE;
-    p->pawl__word = w;
-    if (PAWL__LIKELY(w >= REF_ONE))
-        return;
+    uint32_t w = p->pawl__word;
     if ((w & ST_MASK) != PAWL_PROMISE_PENDING && !(w & F_CTX_REF) &&
         !counted(p->pawl__u.value)) {
         promise_free(p->pawl__loop, p);
@@ -436,10 +436,19 @@ static inline void unref(pawl_promise *p)
     promise_dead(p->pawl__loop, p);
 }
 
-void pawl_promise_release(pawl_promise *p)
+void pawl__promise_last_ref(pawl_promise *p)
 {
-    if (p != NULL)
-        unref(p);
+    last_ref(p);
+}
+
+/* Drop one reference (pawl_promise_release, inline here). */
+static inline void unref(pawl_promise *p)
+{
+    assert(p->pawl__word >= REF_ONE);
+    uint32_t w = p->pawl__word - REF_ONE;
+    p->pawl__word = w;
+    if (PAWL__UNLIKELY(w < REF_ONE))
+        last_ref(p);
 }
 
 int pawl_promise_retain(pawl_promise *p)
@@ -1396,7 +1405,7 @@ static pawl_reaction **find_wake(pawl_promise *p, const pawl_task *task)
     return NULL;
 }
 
-pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *out)
+pawl_poll pawl__promise_await_slow(pawl_promise *p, pawl_cx *cx, pawl_value *out)
 {
     if (p == NULL || cx == NULL || out == NULL)
         return PAWL_EINVAL;

@@ -86,6 +86,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pawl/error.h"
 #include "pawl/loop.h"
 #include "pawl/task.h"
 
@@ -293,9 +294,9 @@ typedef pawl_value pawl_handler_fn(void *ctx, pawl_value value);
  * pawl_throw(e) to reject with e instead. */
 typedef pawl_value pawl_finally_fn(void *ctx);
 
-/* All fields private.  Exposed so that sizeof works and pools can be
- * declared as arrays.  pawl__word: reference count << 8 | flags << 2 |
- * state.  pawl__u: the outcome once settled; a derived promise's handlers
+/* All fields private.  Exposed so that sizeof works, pools can be
+ * declared as arrays, and the common cases of release and await are
+ * inline below.  pawl__word: reference count << 8 | flags << 2 | state.  pawl__u: the outcome once settled; a derived promise's handlers
  * while it waits for its source.  pawl__head: pending, its reactions
  * (newest first); settled, its link in the loop's list of rejections to
  * report.  pawl__loop: while being freed, the next promise to free. */
@@ -311,6 +312,14 @@ struct pawl_promise {
     } pawl__u;
     void *pawl__ctx;
     void *pawl__head;
+};
+
+/* pawl__word, as the inline fast paths read it (src/promise.c has the
+ * other flags). */
+enum {
+    PAWL__P_STATE = 3u,        /* a pawl_promise_state */
+    PAWL__P_HANDLED = 1u << 3, /* has had a reaction */
+    PAWL__P_REF = 1u << 8      /* one reference */
 };
 
 /* A reaction: one registration on a promise (a then, a combinator step, an
@@ -370,7 +379,7 @@ int pawl_promise_rejected(pawl_loop *loop, pawl_value reason, pawl_promise **out
  * freed in constant stack).  NULL is ignored by release.
  * retain: PAWL_EINVAL for NULL, PAWL_EOVERFLOW at 2^24 - 1 references. */
 int pawl_promise_retain(pawl_promise *p);
-void pawl_promise_release(pawl_promise *p);
+inline void pawl_promise_release(pawl_promise *p);
 
 /* A pawl_promise_state, or PAWL_EINVAL for NULL. */
 int pawl_promise_state_of(const pawl_promise *p);
@@ -457,7 +466,7 @@ int pawl_promise_with_timeout(pawl_promise *p, uint32_t ms, pawl_promise **out);
  * reaction (PAWL_ENOMEM / PAWL_ENOSPC if none could be had).  Canceled:
  * the registration is removed, PAWL_ECANCELED.  PAWL_EINVAL for NULL.
  */
-pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *out);
+inline pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *out);
 
 /* The value a finished task's promise is fulfilled with: called once,
  * when the task finished normally (not when canceled); returns a value
@@ -488,6 +497,36 @@ int pawl_promise_from_task(pawl_loop *loop, pawl_task *task, pawl_task_value_fn 
  * default each report is printed to stderr with its reason.  The promise
  * and reason are borrowed for the call.
  */
+
+/* ---- inline fast paths -------------------------------------------------------- */
+/*
+ * C99 `inline` with one external definition in src/promise.c, as the fast
+ * paths of pawl/timer.h and pawl/sync.h: releasing a reference that is not
+ * the last, and awaiting a promise that is settled, handled and holds a
+ * value without a reference, touch one word and return.
+ */
+void pawl__promise_last_ref(pawl_promise *p);
+pawl_poll pawl__promise_await_slow(pawl_promise *p, pawl_cx *cx, pawl_value *out);
+
+inline void pawl_promise_release(pawl_promise *p)
+{
+    if (p != NULL && (p->pawl__word -= PAWL__P_REF) < PAWL__P_REF)
+        pawl__promise_last_ref(p);
+}
+
+inline pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *out)
+{
+    if (p != NULL && cx != NULL && out != NULL && !(cx->pawl__flags & PAWL__CX_CANCEL)) {
+        uint32_t w = p->pawl__word;
+        unsigned kind = p->pawl__u.value.kind;
+        if ((w & PAWL__P_STATE) != PAWL_PROMISE_PENDING && (w & PAWL__P_HANDLED) &&
+            (kind < PAWL_V_OBJ || kind == PAWL_V_ERROR)) {
+            *out = p->pawl__u.value;
+            return (w & PAWL__P_STATE) == PAWL_PROMISE_FULFILLED ? 0 : PAWL_EREJECTED;
+        }
+    }
+    return pawl__promise_await_slow(p, cx, out);
+}
 
 #ifdef __cplusplus
 }
