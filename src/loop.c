@@ -29,7 +29,7 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     pawl_loop_opts o = {0};
     if (opts != NULL)
         o = *opts;
-    if (o.await_budget > INT_MAX)
+    if (o.await_budget > INT_MAX || (unsigned)o.backend > PAWL_BACKEND_URING)
         return PAWL_EINVAL;
     memset(loop, 0, sizeof *loop);
     loop->pawl__run_tail = &loop->pawl__run_head;
@@ -54,6 +54,8 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     loop->pawl__promises.on_rejection = o.on_rejection;
     loop->pawl__promises.rejection_ud = o.rejection_ud;
     loop->pawl__promises.pool = o.promise_pool;
+    loop->pawl__io.backend = (unsigned)o.backend;
+    loop->pawl__io.notify_fd = -1;
     loop->pawl__now_ns = loop->pawl__platform->ops->now_ns(loop->pawl__platform);
     loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
     pawl_wheel_init(&loop->pawl__wheel, loop->pawl__now_ms);
@@ -82,6 +84,8 @@ int pawl_loop_close(pawl_loop *loop)
     pawl__js_close(loop);
     if (loop->pawl__promises.close != NULL)
         loop->pawl__promises.close(loop);
+    if (loop->pawl__io.close != NULL)
+        loop->pawl__io.close(loop); /* the reactor: no handle is open */
     if (loop->pawl__platform == &loop->pawl__default_platform.base)
         loop->pawl__platform->ops->close(loop->pawl__platform);
     loop->pawl__magic = PAWL__LOOP_CLOSED;
@@ -367,11 +371,18 @@ static uint64_t next_deadline(pawl_loop *loop)
  * `notified` clear and notifies again, and no ring is ever left waiting. */
 static int phase_poll(pawl_loop *loop, uint64_t deadline)
 {
-    if (deadline == 0 && loop->pawl__remote_ready == NULL &&
-        atomic_load_explicit(&loop->pawl__notified, memory_order_acquire) == 0)
-        return 0; /* nothing to wait for, nothing rang, nothing left over */
-    pawl_platform *p = loop->pawl__platform;
-    int rc = p->ops->wait(p, deadline);
+    int rc;
+    if (loop->pawl__io.open != 0) {
+        /* Descriptors are open: the reactor waits (src/io.c), and looks at
+         * them even when it must not block. */
+        rc = loop->pawl__io.poll(loop, deadline);
+    } else {
+        if (deadline == 0 && loop->pawl__remote_ready == NULL &&
+            atomic_load_explicit(&loop->pawl__notified, memory_order_acquire) == 0)
+            return 0; /* nothing to wait for, nothing rang, nothing left over */
+        pawl_platform *p = loop->pawl__platform;
+        rc = p->ops->wait(p, deadline);
+    }
     if (rc != 0)
         return rc;
     if (atomic_exchange_explicit(&loop->pawl__notified, 0, memory_order_acq_rel) != 0)

@@ -111,12 +111,18 @@ static void posix_close(pawl_platform *p)
     pp->pawl__fds[0] = pp->pawl__fds[1] = -1;
 }
 
+static int posix_notify_fd(pawl_platform *p)
+{
+    return ((pawl_posix_platform *)p)->pawl__fds[0];
+}
+
 static const pawl_platform_ops posix_ops = {
     .name = "posix",
     .now_ns = posix_now_ns,
     .wait = posix_wait,
     .notify = posix_notify,
     .close = posix_close,
+    .notify_fd = posix_notify_fd,
 };
 
 int pawl_posix_platform_init(pawl_posix_platform *p)

@@ -694,7 +694,7 @@ static void t32_close(pawl_platform *pp)
     (void)pp;
 }
 
-static const pawl_platform_ops t32_ops = {"tick32", t32_now, t32_wait, t32_notify, t32_close};
+static const pawl_platform_ops t32_ops = {"tick32", t32_now, t32_wait, t32_notify, t32_close, NULL};
 
 static void timers_run_in_order_across_a_32_bit_tick_wrap(void **state)
 {

@@ -110,6 +110,18 @@ typedef enum pawl_rejection_event {
 typedef void pawl_rejection_fn(void *ud, pawl_loop *loop, struct pawl_promise *p,
                                pawl_rejection_event event, const struct pawl_value *reason);
 
+/* ---- the reactor (pawl/io.h) -------------------------------------------- */
+
+/* Which readiness backend a loop uses for its descriptors.  DEFAULT is the
+ * one pawl was built with (CMake PAWL_BACKEND: epoll on Linux, poll
+ * elsewhere). */
+typedef enum pawl_backend {
+    PAWL_BACKEND_DEFAULT = 0,
+    PAWL_BACKEND_EPOLL,
+    PAWL_BACKEND_POLL,
+    PAWL_BACKEND_URING
+} pawl_backend;
+
 /* ---- options ----------------------------------------------------------- */
 
 /* Zero means default for every field:
@@ -127,6 +139,7 @@ typedef struct pawl_loop_opts {
     void *rejection_ud;
     struct pawl_promise_pool *promise_pool; /* default: none, promises come
                                                from `alloc` (pawl/promise.h) */
+    pawl_backend backend;    /* default: PAWL_BACKEND_DEFAULT */
 } pawl_loop_opts;
 
 #define PAWL_DEFAULT_POLL_BUDGET 128u
@@ -223,6 +236,22 @@ struct pawl_loop {
         unsigned char ready;          /* the fields above are set up */
         unsigned char freeing;        /* a release is draining `dead` */
     } pawl__promises;
+    /* I/O (src/io.c): the reactor, set up when the first handle opens. */
+    struct pawl__io_loop {
+        const struct pawl__reactor *ops; /* NULL until then */
+        int (*poll)(pawl_loop *loop, uint64_t deadline); /* the poll phase
+                                            with descriptors (src/io.c),
+                                            so that the loop links no I/O
+                                            code of its own */
+        void (*close)(pawl_loop *loop);
+        void *state;                     /* the backend's (allocated) */
+        struct pawl_io *pending;         /* watched handles with cached
+                                            events to report */
+        size_t open;                     /* open handles */
+        unsigned backend;                /* pawl_backend asked for */
+        int notify_fd;                   /* the platform's, or -1 */
+        unsigned char notified;          /* it fired in the last wait */
+    } pawl__io;
     pawl_posix_platform pawl__default_platform;
     pawl_wheel pawl__wheel;     /* last: it is large (6 KiB on 64-bit) */
 };
@@ -258,9 +287,10 @@ inline void pawl_wake(pawl_waker waker)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-/* Errors: PAWL_EINVAL (NULL loop, await_budget above INT_MAX, a platform
- * with no ops), or the default platform's init error (a negative errno,
- * e.g. when no eventfd can be made). */
+/* Errors: PAWL_EINVAL (NULL loop, await_budget above INT_MAX, an unknown
+ * backend, a platform with no ops), or the default platform's init error
+ * (a negative errno, e.g. when no eventfd can be made).  A backend that
+ * was not built in is reported by the first pawl_io_open (PAWL_ENOSYS). */
 int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts);
 
 /* PAWL_EBUSY while tasks are alive or handles are open (nothing is

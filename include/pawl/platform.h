@@ -19,6 +19,14 @@
  *                        signal or interrupt handlers; it must be safe
  *                        there (the POSIX one writes an eventfd).
  *   close(p)             release what init acquired.
+ *   notify_fd(p)         optional: a descriptor that becomes readable when
+ *                        notify() is called, so that a reactor waiting on
+ *                        descriptors (pawl/io.h) is woken by it too; the
+ *                        next wait(p, 0) consumes the notification.  NULL
+ *                        (or -1) for a platform without one: the virtual
+ *                        clock, on which the loop then only polls its
+ *                        descriptors without blocking and lets the clock
+ *                        jump when none is ready.
  */
 #ifndef PAWL_PLATFORM_H
 #define PAWL_PLATFORM_H
@@ -40,6 +48,7 @@ typedef struct pawl_platform_ops {
     int (*wait)(pawl_platform *p, uint64_t deadline_ns);
     void (*notify)(pawl_platform *p);
     void (*close)(pawl_platform *p);
+    int (*notify_fd)(pawl_platform *p); /* optional */
 } pawl_platform_ops;
 
 /* Embed this first in a platform's own struct. */
