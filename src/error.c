@@ -1,6 +1,8 @@
 /* src/error.c -- names and messages, generated from PAWL_ERRNO_MAP. */
 #include "pawl/error.h"
 
+#include <string.h>
+
 const char *pawl_err_name(int err)
 {
     switch (err) {
@@ -27,6 +29,11 @@ const char *pawl_strerror(int err)
         PAWL_ERRNO_MAP(PAWL__ERR_MSG)
 #undef PAWL__ERR_MSG
     default:
+        /* The net helpers pass the system's errors through as -errno
+         * (ECONNREFUSED, ECONNRESET, ...): the C library names them.
+         * Codes at or below pawl's own base are not errno values. */
+        if (err < 0 && err > PAWL__ERR_BASE)
+            return strerror(-err);
         return "unknown error";
     }
 }

@@ -42,8 +42,12 @@ enum {
     F_PENDING = 1u << 3
 };
 
+/* What makes each future ready.  A hang-up ends reading (the read sees
+ * end of stream); writing is ended only by a full hang-up, which the
+ * backends report as HUP | WRITABLE (the write then fails with EPIPE):
+ * a peer that only shut down its writing half still reads. */
 #define READ_LIKE (PAWL_IO_READABLE | PAWL_IO_HUP | PAWL_IO_ERROR)
-#define WRITE_LIKE (PAWL_IO_WRITABLE | PAWL_IO_HUP | PAWL_IO_ERROR)
+#define WRITE_LIKE (PAWL_IO_WRITABLE | PAWL_IO_ERROR)
 
 #if !defined(PAWL_DEFAULT_BACKEND)
 #  if defined(__linux__)
@@ -218,10 +222,15 @@ static int io_release(pawl_io *io)
     pawl_loop *loop = io->pawl__loop;
     struct pawl__io_loop *st = &loop->pawl__io;
     st->ops->remove(loop, io);
-    if (io->pawl__flags & F_PENDING) { /* out of the pending list */
+    if (io->pawl__flags & F_PENDING) { /* out of whichever pending list */
         pawl_io **at = &st->pending;
-        while (*at != io)
+        while (*at != NULL && *at != io)
             at = &(*at)->pawl__next_pending;
+        if (*at == NULL) {
+            at = &st->pending_later;
+            while (*at != io)
+                at = &(*at)->pawl__next_pending;
+        }
         *at = io->pawl__next_pending;
     }
     if (io->pawl__flags & F_REF)
@@ -381,25 +390,32 @@ int pawl_io_ref(pawl_io *io)
 
 /* Call the watch callbacks of the handles with cached events; those still
  * ready afterwards (the callback did not read to EAGAIN) stay for the next
- * phase, as a level-triggered watch would report them again. */
+ * phase, as a level-triggered watch would report them again.  Each handle
+ * is taken off the list before its callback runs and the ones to report
+ * again wait in pending_later, so a callback may close any handle, its own
+ * or one still listed. */
 static void pending_run(pawl_loop *loop)
 {
     struct pawl__io_loop *st = &loop->pawl__io;
-    pawl_io *list = st->pending;
-    st->pending = NULL;
-    while (list != NULL) {
-        pawl_io *io = list;
-        list = io->pawl__next_pending;
+    pawl_io *io;
+    while ((io = st->pending) != NULL) {
+        st->pending = io->pawl__next_pending;
         io->pawl__flags &= (uint8_t)~F_PENDING;
         unsigned ev = io->pawl__ready & (io->pawl__watch | PAWL_IO_HUP | PAWL_IO_ERROR);
-        if (ev != 0 && io->pawl__fn != NULL) {
-            io->pawl__fn(io, ev, io->pawl__arg);
-            if (loop->pawl__mt_head != NULL)
-                pawl__microtasks_drain(loop);
-            if (io->pawl__flags & F_OPEN) /* it may have closed itself */
-                pending_push(io);
+        if (ev == 0 || io->pawl__fn == NULL)
+            continue;
+        io->pawl__fn(io, ev, io->pawl__arg);
+        if (loop->pawl__mt_head != NULL)
+            pawl__microtasks_drain(loop);
+        if ((io->pawl__flags & (F_OPEN | F_PENDING)) == F_OPEN && io->pawl__fn != NULL &&
+            (io->pawl__ready & (io->pawl__watch | PAWL_IO_HUP | PAWL_IO_ERROR))) {
+            io->pawl__flags |= F_PENDING;
+            io->pawl__next_pending = st->pending_later;
+            st->pending_later = io;
         }
     }
+    st->pending = st->pending_later;
+    st->pending_later = NULL;
 }
 
 static int io_poll_phase(pawl_loop *loop, uint64_t deadline)

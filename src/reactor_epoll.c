@@ -100,8 +100,10 @@ static unsigned to_pawl(uint32_t e)
         ev |= PAWL_IO_READABLE;
     if (e & EPOLLOUT)
         ev |= PAWL_IO_WRITABLE;
-    if (e & (EPOLLRDHUP | EPOLLHUP))
+    if (e & EPOLLRDHUP) /* the peer will send nothing more */
         ev |= PAWL_IO_HUP;
+    if (e & EPOLLHUP)   /* both directions are gone: writes fail at once */
+        ev |= PAWL_IO_HUP | PAWL_IO_WRITABLE;
     if (e & EPOLLERR)
         ev |= PAWL_IO_ERROR;
     return ev;

@@ -155,8 +155,8 @@ static unsigned to_pawl(short r)
         ev |= PAWL_IO_READABLE;
     if (r & POLLOUT)
         ev |= PAWL_IO_WRITABLE;
-    if (r & POLLHUP)
-        ev |= PAWL_IO_HUP;
+    if (r & POLLHUP) /* hung up for good: writes fail at once too */
+        ev |= PAWL_IO_HUP | PAWL_IO_WRITABLE;
     if (r & (POLLERR | POLLNVAL))
         ev |= PAWL_IO_ERROR;
     return ev;

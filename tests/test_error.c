@@ -94,6 +94,16 @@ static void error_unknown_values_are_unknown(void **state)
     }
 }
 
+static void error_other_negated_errno_gets_the_c_library_message(void **state)
+{
+    (void)state;
+    /* The net helpers pass system errors through as -errno. */
+    assert_string_equal(pawl_strerror(-ECONNREFUSED), strerror(ECONNREFUSED));
+    assert_string_equal(pawl_strerror(-ECONNRESET), strerror(ECONNRESET));
+    assert_string_not_equal(pawl_strerror(-ECONNRESET), "unknown error");
+    assert_string_equal(pawl_err_name(-ECONNRESET), "UNKNOWN");
+}
+
 static void error_errno_backed_codes_equal_negated_errno(void **state)
 {
     (void)state;
@@ -131,6 +141,7 @@ int main(void)
         cmocka_unit_test(error_every_message_is_distinct),
         cmocka_unit_test(error_zero_is_ok),
         cmocka_unit_test(error_unknown_values_are_unknown),
+        cmocka_unit_test(error_other_negated_errno_gets_the_c_library_message),
         cmocka_unit_test(error_errno_backed_codes_equal_negated_errno),
         cmocka_unit_test(error_pawl_only_codes_lie_below_the_base),
     };

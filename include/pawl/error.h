@@ -50,7 +50,9 @@ enum pawl_errno {
 /* "EINVAL" for PAWL_EINVAL; "UNKNOWN" for a value that is no pawl code. */
 const char *pawl_err_name(int err);
 
-/* A one-line human message; "unknown error" for an unknown value, "ok"
+/* A one-line human message: the listed one for pawl's codes, the C
+ * library's (strerror) for any other -errno value (the net helpers pass
+ * the system's errors through), "unknown error" for anything else, "ok"
  * for 0. */
 const char *pawl_strerror(int err);
 

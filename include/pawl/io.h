@@ -26,8 +26,13 @@
  *   PAWL_IO_ERROR     the descriptor has a pending error (read it with
  *                     pawl_io_error, or by the next read / write)
  *
- * A HUP or ERROR makes both futures ready, so that no waiter sleeps
- * through the end of its connection; pawl_io_events tells which.
+ * A HUP makes `readable` ready (the read sees end of stream), an ERROR
+ * both futures, so that no waiter sleeps through the end of its
+ * connection; pawl_io_events tells which.  A peer that only shut down its
+ * writing half still reads what is sent to it: `writable` is not made
+ * ready by that hang-up, only by room to write or by the peer being gone
+ * altogether (then reported as HUP | WRITABLE, and the write fails with
+ * EPIPE).
  *
  * OWNERSHIP AND THREADS
  * =====================
@@ -71,6 +76,8 @@ typedef void pawl_io_fn(pawl_io *io, unsigned events, void *arg);
 struct pawl_io {
     pawl_loop *pawl__loop;     /* NULL when closed or never opened */
     int pawl__fd;
+    uint32_t pawl__slot;       /* the backend's index for it (poll: the
+                                  pollfd; io_uring: request bookkeeping) */
     uint8_t pawl__ready;       /* cached events (PAWL_IO_*) */
     uint8_t pawl__interest;    /* events someone waits for and that are not
                                   cached: what poll / io_uring ask for */
@@ -81,8 +88,6 @@ struct pawl_io {
     pawl_waker pawl__writer;   /* task awaiting writable */
     pawl_io_fn *pawl__fn;
     void *pawl__arg;
-    uint32_t pawl__slot;       /* the backend's index for it (poll: the
-                                  pollfd; io_uring: request bookkeeping) */
     pawl_io *pawl__next_pending; /* in the loop's list of watched handles
                                     with events to report */
 };

@@ -247,6 +247,9 @@ struct pawl_loop {
         void *state;                     /* the backend's (allocated) */
         struct pawl_io *pending;         /* watched handles with cached
                                             events to report */
+        struct pawl_io *pending_later;   /* those reported in this phase
+                                            that are still ready: the next
+                                            phase's */
         size_t open;                     /* open handles */
         unsigned backend;                /* pawl_backend asked for */
         int notify_fd;                   /* the platform's, or -1 */
