@@ -218,7 +218,7 @@ static int io_release(pawl_io *io)
     if (io == NULL)
         return PAWL_EINVAL;
     if (!(io->pawl__flags & F_OPEN))
-        return PAWL_ECLOSED;
+        return (io->pawl__flags & F_CLOSED) ? PAWL_ECLOSED : PAWL_EINVAL;
     pawl_loop *loop = io->pawl__loop;
     struct pawl__io_loop *st = &loop->pawl__io;
     st->ops->remove(loop, io);
@@ -363,7 +363,7 @@ static int set_ref(pawl_io *io, bool ref)
     if (io == NULL)
         return PAWL_EINVAL;
     if (!(io->pawl__flags & F_OPEN))
-        return PAWL_ECLOSED;
+        return (io->pawl__flags & F_CLOSED) ? PAWL_ECLOSED : PAWL_EINVAL;
     if (!!(io->pawl__flags & F_REF) == ref)
         return 0;
     if (ref) {

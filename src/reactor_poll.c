@@ -188,6 +188,11 @@ static int pl_wait(pawl_loop *loop, uint64_t timeout_ns)
             continue;
         }
         pawl__io_ready(io, to_pawl(r));
+        /* A hang-up or error nobody waits for must park the entry even
+         * when the interest did not change (io.c calls update only on a
+         * change), or every later wait would return at once. */
+        if (s->ios[i] == io)
+            pl_set(s, i, io);
         reported++;
     }
     s->fetched = 0;

@@ -131,7 +131,8 @@ void pawl_io_clear(pawl_io *io, unsigned events);
  * PAWL_ECLOSED. */
 int pawl_io_watch(pawl_io *io, unsigned events, pawl_io_fn *fn, void *arg);
 
-/* The pending error of the socket (SO_ERROR) as -errno, 0 if none. */
+/* The pending error of the socket (SO_ERROR) as -errno, 0 if none;
+ * -ENOTSOCK for a descriptor that is not a socket. */
 int pawl_io_error(pawl_io *io);
 
 /* Stop keeping the loop alive / keep it alive again (the default). */
@@ -140,10 +141,10 @@ int pawl_io_ref(pawl_io *io);
 
 /* Deregister and close the descriptor.  Tasks waiting on the handle are
  * woken and their await returns PAWL_ECLOSED; a watch is dropped.  The
- * memory may be reused at once (the woken tasks read only the closed
- * mark, kept in the handle until it is opened again... so keep it until
- * they have run, as for pawl_remote_close).  PAWL_EINVAL for NULL,
- * PAWL_ECLOSED if not open. */
+ * woken tasks read the handle once more to learn that, so keep its
+ * memory until they have run (as for pawl_remote_close; with no waiter,
+ * it may go at once).  PAWL_EINVAL for NULL or a handle never opened,
+ * PAWL_ECLOSED for one already closed. */
 int pawl_io_close(pawl_io *io);
 
 /* Deregister without closing: the descriptor is yours again. */
