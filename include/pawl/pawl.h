@@ -14,7 +14,9 @@
 #define PAWL_PAWL_H
 
 #include "pawl/error.h"
+#include "pawl/io.h"
 #include "pawl/loop.h"
+#include "pawl/net.h"
 #include "pawl/platform.h"
 #include "pawl/promise.h"
 #include "pawl/pt.h"

@@ -1,0 +1,129 @@
+/*
+ * pawl/net.h -- TCP and UDP as futures on pawl_io handles: listen, accept,
+ * connect (with a timeout), read, write-all, shutdown, close; UDP send and
+ * receive.  A server is one task per connection.
+ *
+ *     PAWL_AWAIT(cx, rc, pawl_tcp_accept(&s->listener, cx, &fd));
+ *     ... spawn a connection task with pawl_io_open(loop, &c->io, fd) ...
+ *
+ *     PAWL_AWAIT(cx, rc, pawl_net_read(&c->io, cx, c->buf, sizeof c->buf, &c->got));
+ *     // rc == 0: c->got bytes (> 0); PAWL_EOF: the peer closed; < 0: error
+ *     PAWL_AWAIT(cx, rc, pawl_net_write_all(&c->io, cx, c->buf, c->got, &c->sent));
+ *
+ * Addresses are numeric IPv4 ("127.0.0.1") or IPv6 ("::1") text; names are
+ * not resolved (that needs a resolver, which would block).  Every call
+ * that fails returns a negative code: pawl's, or -errno from the system
+ * (PAWL_EINVAL for an address that does not parse).  Reads and writes
+ * retry EINTR themselves; EAGAIN clears the handle's cached readiness and
+ * waits for the next report.
+ *
+ * The per-await state of read_all / write_all / connect lives in your
+ * struct (the `size_t *` progress counters and the pawl_connect), so the
+ * futures are resumable after every poll: set the counter to 0 before the
+ * first await.
+ */
+#ifndef PAWL_NET_H
+#define PAWL_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pawl/io.h"
+#include "pawl/timer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- addresses ------------------------------------------------------------- */
+
+/* Enough for an IPv4 or IPv6 socket address (struct sockaddr_storage is
+ * larger than needed; this avoids pulling <sys/socket.h> in here). */
+typedef struct pawl_addr {
+    uint32_t len; /* bytes used in `raw` (a struct sockaddr_in / _in6) */
+    union {
+        unsigned char raw[28];
+        uint64_t pawl__align;
+    } u;
+} pawl_addr;
+
+/* Parse numeric `host` ("127.0.0.1", "::1") and `port` into `a`.
+ * PAWL_EINVAL if it does not parse. */
+int pawl_addr_parse(pawl_addr *a, const char *host, uint16_t port);
+
+/* "127.0.0.1:8080" / "[::1]:8080" into `buf`; returns the length
+ * snprintf would. */
+int pawl_addr_format(const pawl_addr *a, char *buf, size_t size);
+
+/* The port of an address, host order. */
+uint16_t pawl_addr_port(const pawl_addr *a);
+
+/* The local address of a socket (after listen on port 0: the port the
+ * system picked).  -errno on failure. */
+int pawl_net_local_addr(pawl_io *io, pawl_addr *out);
+
+/* ---- TCP -------------------------------------------------------------------- */
+
+enum {
+    PAWL_NET_REUSEPORT = 1u << 0 /* SO_REUSEPORT: several listeners (one
+                                    loop per thread) share the port */
+};
+
+/* A listening socket on `addr`, opened as `io` (SO_REUSEADDR always;
+ * `flags` may add PAWL_NET_REUSEPORT).  backlog 0 means SOMAXCONN. */
+int pawl_tcp_listen(pawl_loop *loop, pawl_io *io, const pawl_addr *addr, int backlog,
+                    unsigned flags);
+
+/* Accept one connection: ready with 0 and *fd set (non-blocking,
+ * close-on-exec; open it with pawl_io_open), or a negative error.
+ * EMFILE / ENFILE (out of descriptors) are returned to the caller, who
+ * should back off (sleep) rather than retry at once; ECONNABORTED and
+ * EINTR are retried here. */
+pawl_poll pawl_tcp_accept(pawl_io *listener, pawl_cx *cx, int *fd);
+
+/* The state of a connect across polls: zero it before the first await. */
+typedef struct pawl_connect {
+    int pawl__state; /* 0: not started, 1: in progress */
+} pawl_connect;
+
+/* Connect `io` (not open) to `addr`: a non-blocking socket is made and
+ * opened as `io` at the first poll; ready with 0 once connected, or with
+ * the error (ECONNREFUSED, ...; `io` is then closed).  With PAWL_TIMEOUT
+ * around it, a connect that takes too long is canceled (and `io`
+ * closed). */
+pawl_poll pawl_tcp_connect(pawl_loop *loop, pawl_io *io, pawl_connect *c, const pawl_addr *addr,
+                           pawl_cx *cx);
+
+/* Read up to `len` bytes: ready with 0 and *got > 0, PAWL_EOF at end of
+ * stream (*got = 0), or -errno (ECONNRESET, ...). */
+pawl_poll pawl_net_read(pawl_io *io, pawl_cx *cx, void *buf, size_t len, size_t *got);
+
+/* Write all `len` bytes: *done counts what is written so far (set it to 0
+ * before the first await; it is also how far a failed write got).  Ready
+ * with 0 when *done == len, or -errno (EPIPE, ECONNRESET; no SIGPIPE is
+ * raised). */
+pawl_poll pawl_net_write_all(pawl_io *io, pawl_cx *cx, const void *buf, size_t len,
+                             size_t *done);
+
+/* shutdown(SHUT_WR): the peer reads end of stream.  -errno on failure. */
+int pawl_tcp_shutdown(pawl_io *io);
+
+/* ---- UDP -------------------------------------------------------------------- */
+
+/* A UDP socket bound to `addr` (port 0: any), opened as `io`. */
+int pawl_udp_bind(pawl_loop *loop, pawl_io *io, const pawl_addr *addr);
+
+/* Send one datagram to `to`: ready with 0, or -errno. */
+pawl_poll pawl_udp_send(pawl_io *io, pawl_cx *cx, const void *buf, size_t len,
+                        const pawl_addr *to);
+
+/* Receive one datagram: ready with 0, *got its length (truncated to `len`)
+ * and *from the sender (may be NULL), or -errno. */
+pawl_poll pawl_udp_recv(pawl_io *io, pawl_cx *cx, void *buf, size_t len, size_t *got,
+                        pawl_addr *from);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAWL_NET_H */
