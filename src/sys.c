@@ -1,7 +1,7 @@
 /*
  * src/sys.c -- the real system calls behind the seam of src/sys.h.
  */
-#define _GNU_SOURCE /* accept4, ppoll, epoll_pwait2 */
+#define _GNU_SOURCE /* accept4, ppoll, epoll_pwait2; cpu_set_t for liburing.h */
 
 #include "sys.h"
 
@@ -103,6 +103,44 @@ static int sys_close(int fd)
     return close(fd);
 }
 
+#if defined(PAWL_HAVE_URING)
+#include <liburing.h>
+
+static int sys_uring_queue_init(unsigned entries, struct io_uring *ring,
+                                struct io_uring_params *params)
+{
+    return io_uring_queue_init_params(entries, ring, params);
+}
+
+static void sys_uring_queue_exit(struct io_uring *ring)
+{
+    io_uring_queue_exit(ring);
+}
+
+static int sys_uring_register_probe(struct io_uring *ring, struct io_uring_probe *probe,
+                                    unsigned nr)
+{
+    return io_uring_register_probe(ring, probe, nr);
+}
+
+static int sys_uring_submit(struct io_uring *ring)
+{
+    return io_uring_submit(ring);
+}
+
+static int sys_uring_submit_and_get_events(struct io_uring *ring)
+{
+    return io_uring_submit_and_get_events(ring);
+}
+
+static int sys_uring_submit_and_wait_timeout(struct io_uring *ring, struct io_uring_cqe **cqe,
+                                             unsigned wait_nr, struct __kernel_timespec *ts,
+                                             sigset_t *sigmask)
+{
+    return io_uring_submit_and_wait_timeout(ring, cqe, wait_nr, ts, sigmask);
+}
+#endif
+
 const struct pawl__sys pawl__sys_default = {
 #if defined(__linux__)
     .epoll_create1 = sys_epoll_create1,
@@ -117,6 +155,14 @@ const struct pawl__sys pawl__sys_default = {
     .sendto = sys_sendto,
     .recvfrom = sys_recvfrom,
     .close = sys_close,
+#if defined(PAWL_HAVE_URING)
+    .uring_queue_init = sys_uring_queue_init,
+    .uring_queue_exit = sys_uring_queue_exit,
+    .uring_register_probe = sys_uring_register_probe,
+    .uring_submit = sys_uring_submit,
+    .uring_submit_and_get_events = sys_uring_submit_and_get_events,
+    .uring_submit_and_wait_timeout = sys_uring_submit_and_wait_timeout,
+#endif
 };
 
 const struct pawl__sys *pawl__sys = &pawl__sys_default;

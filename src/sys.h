@@ -19,6 +19,14 @@
 #include <sys/epoll.h>
 #endif
 
+#if defined(PAWL_HAVE_URING)
+struct io_uring;
+struct io_uring_params;
+struct io_uring_probe;
+struct io_uring_cqe;
+struct __kernel_timespec;
+#endif
+
 struct pawl__sys {
 #if defined(__linux__)
     int (*epoll_create1)(int flags);
@@ -40,6 +48,32 @@ struct pawl__sys {
     ssize_t (*recvfrom)(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
                         socklen_t *fromlen);
     int (*close)(int fd);
+#if defined(PAWL_HAVE_URING)
+    /* liburing (src/reactor_uring.c).  Unlike the entries above, these
+     * return 0 or a count, or -errno, as liburing does (errno is not
+     * used).  They sit last, behind PAWL_HAVE_URING, which the build
+     * defines for the library and for the targets of this build tree
+     * that link it (so that a test sees the table as the library does);
+     * the structs are only named here, so that a file including this one
+     * needs <liburing.h> only if it calls them. */
+    /* io_uring_queue_init_params: -ENOSYS / -EPERM where the kernel has
+     * no io_uring or refuses it. */
+    int (*uring_queue_init)(unsigned entries, struct io_uring *ring,
+                            struct io_uring_params *params);
+    void (*uring_queue_exit)(struct io_uring *ring);
+    int (*uring_register_probe)(struct io_uring *ring, struct io_uring_probe *probe,
+                                unsigned nr);
+    /* Submit what is queued; nothing else. */
+    int (*uring_submit)(struct io_uring *ring);
+    /* Submit what is queued and flush completions the kernel holds
+     * (task work, a CQ overflow), without waiting. */
+    int (*uring_submit_and_get_events)(struct io_uring *ring);
+    /* Submit, then wait for `wait_nr` completions or `ts` (NULL: no
+     * limit): 0, -ETIME, -EINTR or -errno. */
+    int (*uring_submit_and_wait_timeout)(struct io_uring *ring, struct io_uring_cqe **cqe,
+                                         unsigned wait_nr, struct __kernel_timespec *ts,
+                                         sigset_t *sigmask);
+#endif
 };
 
 /* The table in use (src/sys.c): &pawl__sys_default, the real calls,
