@@ -1,5 +1,5 @@
 /*
- * examples/tour/tour.c -- a narrated walk through pawl, in seven stops.
+ * examples/tour/tour.c -- a narrated walk through pawl, in nine stops.
  *
  *   1. spawn     tasks are queued, then polled; they take turns at yields
  *   2. futures   a hand-made future (a one-slot mailbox) and PAWL_AWAIT
@@ -11,6 +11,11 @@
  *                task, on a virtual clock
  *   8. promises  a chain with a timeout, all and any, and a task that
  *                awaits a promise, each step next to its JavaScript
+ *   9. I/O       the HTTP example's server on an ephemeral loopback port,
+ *                and a client task that fetches its page with the socket
+ *                futures (connect, write, read, each with a timeout) on
+ *                the same loop, on the real clock; both sides print,
+ *                next to the Node code they mirror
  *
  * Read the source next to its output: every line the program prints is
  * printed by the code you are looking at, in the order the loop ran it.
@@ -40,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_server.h" /* examples/http's server, as a module */
 #include "pawl/pawl.h"
 
 /* ---- error checking ----------------------------------------------------- */
@@ -892,6 +898,209 @@ static void tour_promises(void)
 }
 
 /* ======================================================================== */
+/* 9. I/O: the HTTP example's server and a client task, on one loop         */
+/* ======================================================================== */
+
+/*
+ * The server of examples/http is a module (examples/http/http_server.h):
+ * it listens, accepts and serves on whatever loop it is given.  The
+ * `http` program runs one per thread; here one runs on a loop of the
+ * tour's, next to a client task that fetches its page with the socket
+ * futures of pawl/net.h:
+ *
+ *   pawl_tcp_connect     ready once the connection is established
+ *   pawl_net_write_all   ready once every byte is written, however many
+ *                        polls that takes (the progress is a field)
+ *   pawl_net_read        ready with what the kernel has, or PAWL_EOF at
+ *                        end of stream
+ *
+ * each inside PAWL_TIMEOUT, so that a peer that never answers costs a
+ * timeout and not a hang.  A socket future is made ready in the loop's
+ * poll phase, when the reactor (epoll on Linux) reports the descriptor
+ * readable or writable; between two polls the task's state is its struct.
+ *
+ * This loop runs on the real clock, the default platform, where the poll
+ * phase waits in the reactor for the kernel.  On the virtual clock the
+ * reactor would only look at the sockets, and when none was ready the
+ * clock would jump to the next deadline.  Over loopback Linux has, in
+ * practice, delivered the bytes before the call that sent them returns,
+ * so that works there; but it is no promise (other kernels hand loopback
+ * packets to a thread of their own), and a packet late by a microsecond
+ * would make the clock jump straight to a timeout.  So the real clock;
+ * and the output stays the same at every run because nothing printed
+ * depends on it: no time, no port number, no count of loop iterations.
+ */
+#define IO_LIMIT_MS 5000u /* each await's limit: only a hang ever meets it */
+
+/* The request, whole.  The server ignores Host's value (HTTP/1.1 only
+ * requires one); Connection: close makes end of stream end the body, so
+ * the client reads until PAWL_EOF. */
+static const char REQUEST[] = "GET / HTTP/1.1\r\n"
+                              "Host: 127.0.0.1\r\n"
+                              "Connection: close\r\n"
+                              "\r\n";
+
+typedef struct fetcher {
+    pawl_task task;
+    http_server *server;  /* stopped by us once the page is in */
+    pawl_addr to;         /* 127.0.0.1 and the port the server got */
+    pawl_io io;           /* the connection; opened by pawl_tcp_connect */
+    pawl_connect connect; /* the connect's progress across polls */
+    pawl_sleep limit;     /* PAWL_TIMEOUT's timer, one await at a time */
+    size_t sent;          /* pawl_net_write_all's progress */
+    size_t got;           /* the last read */
+    size_t len;           /* the response so far, in `page` */
+    char page[512];
+} fetcher;
+
+/* A line of this stop, with the JavaScript it mirrors on the right. */
+static void with_js(const char *js, const char *fmt, ...)
+{
+    char left[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(left, sizeof left, fmt, ap);
+    va_end(ap);
+    printf("%-52s js: %s\n", left, js);
+}
+
+/* An I/O await's result: 0 (or `also`, if not 0), else the tour stops.
+ * The socket errors are the system's (-ECONNREFUSED...), which
+ * http_server_strerror names. */
+static void expect_io(int rc, int also, const char *what)
+{
+    if (rc == 0 || (also != 0 && rc == also))
+        return;
+    fflush(stdout);
+    fprintf(stderr, "tour: %s: %s\n", what, http_server_strerror(rc));
+    exit(EXIT_FAILURE);
+}
+
+/* The server's side: its on_request hook, called as it answers. */
+static void print_request(void *ud, const http_request *req, int status)
+{
+    (void)ud;
+    if (req == NULL) {
+        printf("  server: (a request that did not parse) -> %d\n", status);
+        return;
+    }
+    with_js("handler(req, res): res.end(body)", "  server: %.*s %.*s -> %d",
+            (int)req->method_len, req->method, (int)req->target_len, req->target, status);
+}
+
+static pawl_poll fetcher_poll(pawl_task *t, pawl_cx *cx)
+{
+    fetcher *f = PAWL_CONTAINER_OF(t, fetcher, task);
+    int rc;
+    PAWL_BEGIN(cx);
+    printf("  client: PAWL_AWAIT(PAWL_TIMEOUT(%u ms, pawl_tcp_connect(127.0.0.1:port)))\n",
+           IO_LIMIT_MS);
+    PAWL_AWAIT(cx, rc,
+               PAWL_TIMEOUT(&f->limit, cx, IO_LIMIT_MS,
+                            pawl_tcp_connect(cx->loop, &f->io, &f->connect, &f->to, cx)));
+    expect_io(rc, 0, "pawl_tcp_connect");
+    printf("  client: connected; PAWL_AWAIT(PAWL_TIMEOUT(%u ms, pawl_net_write_all(request))):\n",
+           IO_LIMIT_MS);
+    /* Its lines, each CRLF shown as a line end: what the server reads. */
+    for (const char *p = REQUEST; *p != '\0';) {
+        size_t n = strcspn(p, "\r");
+        printf("  client:   >%s%.*s\n", n > 0 ? " " : "", (int)n, p);
+        p += n + 2;
+    }
+    f->sent = 0; /* the future's progress starts at 0 */
+    PAWL_AWAIT(cx, rc,
+               PAWL_TIMEOUT(&f->limit, cx, IO_LIMIT_MS,
+                            pawl_net_write_all(&f->io, cx, REQUEST, sizeof REQUEST - 1,
+                                               &f->sent)));
+    expect_io(rc, 0, "pawl_net_write_all");
+    printf("  client: sent %zu bytes; PAWL_AWAIT(PAWL_TIMEOUT(%u ms, pawl_net_read(...))),\n"
+           "  client: again and again until end of stream\n",
+           f->sent, IO_LIMIT_MS);
+    /* One read takes what the kernel has; the loop is how a stream is
+     * read: until PAWL_EOF, which Connection: close promises. */
+    for (;;) {
+        PAWL_AWAIT(cx, rc,
+                   PAWL_TIMEOUT(&f->limit, cx, IO_LIMIT_MS,
+                                pawl_net_read(&f->io, cx, f->page + f->len,
+                                              sizeof f->page - 1 - f->len, &f->got)));
+        expect_io(rc, PAWL_EOF, "pawl_net_read");
+        if (rc == PAWL_EOF)
+            break;
+        f->len += f->got;
+        if (f->len == sizeof f->page - 1) {
+            fprintf(stderr, "tour: the response does not fit in %zu bytes\n", f->len);
+            exit(EXIT_FAILURE);
+        }
+    }
+    f->page[f->len] = '\0';
+    CHECK(pawl_io_close(&f->io));
+    {
+        /* Between two awaits: locals are fine. */
+        const char *eol = strstr(f->page, "\r\n");
+        const char *body = strstr(f->page, "\r\n\r\n");
+        if (eol == NULL || body == NULL) {
+            fprintf(stderr, "tour: not an HTTP response: %s\n", f->page);
+            exit(EXIT_FAILURE);
+        }
+        body += 4;
+        printf("  client: %zu bytes, then PAWL_EOF: the server ended the stream, as asked\n",
+               f->len);
+        with_js("res.status, res.statusText", "  client: status line: %.*s",
+                (int)(eol - f->page), f->page);
+        size_t blen = strlen(body);
+        with_js("await res.text()", "  client: body: \"%.*s%s\"",
+                (int)(blen > 0 && body[blen - 1] == '\n' ? blen - 1 : blen), body,
+                blen > 0 && body[blen - 1] == '\n' ? "\\n" : "");
+    }
+    /* The page is in: stop the server, or the loop would serve forever
+     * (its listener keeps the loop alive, as a listening server keeps a
+     * Node process).  Its acceptor and connections are canceled; their
+     * cleanup sections close their sockets in the polls to come. */
+    with_js("server.close()", "  client: http_server_stop(server)");
+    http_server_stop(f->server);
+    PAWL_CLEANUP(cx);
+    if (pawl_io_fd(&f->io) >= 0)
+        (void)pawl_io_close(&f->io);
+    PAWL_END(cx);
+}
+
+static void tour_io(void)
+{
+    printf("\n== 9. I/O: the HTTP example's server and a client task, on one loop ==\n");
+    pawl_loop loop;
+    CHECK(pawl_loop_init(&loop, NULL)); /* the real clock: see above */
+    printf("main: a loop of its own, on the real clock (the default platform)\n");
+
+    /* Port 0: the system chooses one, which http_server_port tells.  The
+     * hook prints the server's side of the exchange. */
+    http_server *server;
+    http_server_opts opts = {.host = "127.0.0.1", .port = 0, .on_request = print_request};
+    CHECK(http_server_start(&loop, &opts, &server));
+    with_js("server = http.createServer(handler)",
+            "main: http_server_start(&loop, {127.0.0.1, port 0})");
+    with_js("server.listen(0, '127.0.0.1')", "main: listening, on the port the system chose");
+
+    fetcher f;
+    memset(&f, 0, sizeof f); /* zeroed: the connect, the sleep are idle */
+    f.server = server;
+    CHECK(pawl_addr_parse(&f.to, "127.0.0.1", http_server_port(server)));
+    CHECK(pawl_task_init(&f.task, fetcher_poll));
+    CHECK(pawl_task_spawn(&loop, &f.task));
+    with_js("res = await fetch(url)", "main: spawned the client task; pawl_loop_run:");
+
+    int rc = CHECK(pawl_loop_run(&loop, PAWL_RUN_DEFAULT));
+    if (rc != 0) {
+        fprintf(stderr, "tour: the I/O loop stopped with tasks still alive\n");
+        exit(EXIT_FAILURE);
+    }
+    printf("main: pawl_loop_run returned: nothing left alive; the cleanup sections of the\n"
+           "main: server's tasks closed its connection and its listener\n");
+    CHECK(http_server_free(server));
+    CHECK(pawl_loop_close(&loop));
+    printf("main: http_server_free(server); I/O loop closed\n");
+}
+
+/* ======================================================================== */
 
 int main(void)
 {
@@ -914,6 +1123,7 @@ int main(void)
 
     tour_timers();   /* on a loop of its own */
     tour_promises(); /* and another */
+    tour_io();       /* and one with sockets, on the real clock */
 
     printf("\nend of tour: the main loop ran %lu iterations; every task DONE, all loops "
            "closed\n",
