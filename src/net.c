@@ -486,6 +486,14 @@ pawl_poll pawl_net_read(pawl_io *io, pawl_cx *cx, void *buf, size_t len, size_t 
             return rc;
         ssize_t n = pawl__sys->read(pawl_io_fd(io), buf, len);
         if (n > 0) {
+            /* A stream read that did not fill the buffer emptied the
+             * socket: forget the readiness now, and the next read waits
+             * for the reactor's next report instead of making a system
+             * call that would only say EAGAIN.  (Data that arrives after
+             * this is a new report: an edge for epoll, a level for the
+             * others.) */
+            if ((size_t)n < len)
+                pawl_io_clear(io, PAWL_IO_READABLE);
             *got = (size_t)n;
             return 0;
         }

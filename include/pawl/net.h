@@ -95,7 +95,9 @@ pawl_poll pawl_tcp_connect(pawl_loop *loop, pawl_io *io, pawl_connect *c, const 
                            pawl_cx *cx);
 
 /* Read up to `len` bytes: ready with 0 and *got > 0, PAWL_EOF at end of
- * stream (*got = 0), or -errno (ECONNRESET, ...). */
+ * stream (*got = 0), or -errno (ECONNRESET, ...).  For a stream (TCP, a
+ * pipe): a read that does not fill `buf` has emptied the descriptor, so
+ * the next one waits for the reactor without a system call. */
 pawl_poll pawl_net_read(pawl_io *io, pawl_cx *cx, void *buf, size_t len, size_t *got);
 
 /* Write all `len` bytes: *done counts what is written so far (set it to 0
