@@ -269,6 +269,20 @@ static size_t put_response(http_server *s, size_t at, const http_request *req, i
 {
     if (s->on_request != NULL)
         s->on_request(s->ud, req, status);
+    if (status == 200 && connection == NULL) {
+        /* The answer to nearly every request is always the same bytes:
+         * copy them (formatting them cost half the server's user-space
+         * instructions per request, by callgrind). */
+        static const char OK[] = "HTTP/1.1 200 OK\r\n"
+                                 "Content-Length: 16\r\n"
+                                 "Content-Type: text/plain\r\n"
+                                 "\r\n"
+                                 "hello from pawl\n";
+        _Static_assert(sizeof BODY - 1 == 16, "OK's Content-Length is BODY's length");
+        size_t n = head_only ? sizeof OK - 1 - (sizeof BODY - 1) : sizeof OK - 1;
+        memcpy(s->out + at, OK, n);
+        return n;
+    }
     char body[64];
     const char *b = BODY;
     if (status != 200) {
