@@ -439,6 +439,10 @@ static int io_poll_phase(pawl_loop *loop, uint64_t deadline)
                 return rc;
         }
     }
+    if (n == -EINTR)
+        n = 0; /* a signal: nothing was delivered; the next iteration looks
+                  again (on the virtual clock the branch above did not let
+                  time jump) */
     if (n < 0)
         return n;
     if (st->notified) {

@@ -30,7 +30,10 @@
  *                          UINT64_MAX: no limit) for readiness or the
  *                          notification, deliver what came, and return
  *                          the number of handles reported (>= 0) or
- *                          -errno.  EINTR is not an error: return 0.
+ *                          -errno.  EINTR is not an error: return
+ *                          -EINTR, which the caller takes as "look
+ *                          again" (on the virtual clock, time must not
+ *                          jump over readiness a signal hid).
  */
 #ifndef PAWL_REACTOR_H
 #define PAWL_REACTOR_H

@@ -120,7 +120,7 @@ static int ep_wait(pawl_loop *loop, uint64_t timeout_ns)
     }
     int n = pawl__sys->epoll_wait(s->epfd, s->events, EVENTS_PER_WAIT, tsp);
     if (n < 0)
-        return errno == EINTR ? 0 : -errno;
+        return -errno; /* -EINTR included: io.c looks again */
     int reported = 0;
     s->fetched = n;
     for (int i = 0; i < n; i++) {

@@ -173,7 +173,7 @@ static int pl_wait(pawl_loop *loop, uint64_t timeout_ns)
     }
     int n = pawl__sys->poll(s->fds, s->n, tsp);
     if (n < 0)
-        return errno == EINTR ? 0 : -errno;
+        return -errno; /* -EINTR included: io.c looks again */
     int reported = 0;
     s->fetched = s->n;
     for (uint32_t i = 0; i < s->fetched && n > 0; i++) {

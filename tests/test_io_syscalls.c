@@ -360,6 +360,33 @@ static void eintr_from_poll_is_not_an_error(void **state)
     eintr_is_not_an_error(*state, PAWL_BACKEND_POLL, "poll");
 }
 
+/* On the virtual clock: data is already there, and the first look at the
+ * descriptors is interrupted by a signal.  The loop must look again, not
+ * let the clock jump to the next timer (a second away) as if nothing were
+ * ready: the reader gets its data at 0 ms. */
+static void eintr_on_the_virtual_clock_does_not_let_time_jump(void **state)
+{
+    fix *f = *state;
+    pawl_loop *loop = vloop_epoll(f);
+    int sv[2];
+    make_pair(sv);
+    eintr_reader r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(pawl_io_open(loop, &r.io, sv[0]), 0);
+    assert_int_equal(pawl_task_init(&r.task, eintr_reader_poll), 0);
+    assert_int_equal(pawl_task_spawn(loop, &r.task), 0);
+    assert_int_equal(pawl_timer_init(&r.bound, eintr_bound), 0);
+    assert_int_equal(pawl_timer_start(loop, &r.bound, 1000), 0);
+    assert_int_equal(write(sv[1], "x", 1), 1);
+    f->spy.eintr_left = 1;
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(f->spy.eintr_given, 1);
+    assert_false(r.bound_fired);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(pawl_loop_now(loop), 0); /* no jump */
+    assert_int_equal(close(sv[1]), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +396,7 @@ int main(void)
         T(real_platform_registers_its_notification_once),
         T(eintr_from_epoll_wait_is_not_an_error),
         T(eintr_from_poll_is_not_an_error),
+        T(eintr_on_the_virtual_clock_does_not_let_time_jump),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
