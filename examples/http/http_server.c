@@ -63,8 +63,11 @@
  *     is copied to a pool buffer too, and reading stops until it is
  *     written: a client that never reads costs one pool buffer, for at
  *     most idle_ms.
- *   - The pool lends at most POOL_MAX buffers per server; a connection
- *     that needs one when none is left gets a 503 and is closed.  It keeps
+ *   - The pool lends at most POOL_MAX buffers per server.  A connection
+ *     whose partial request needs one when none is left gets a 503 and is
+ *     closed; one whose unwritten answer needs one is closed without a
+ *     word (its client is not reading: there is no room for a 503
+ *     either).  It keeps
  *     at most POOL_KEEP free buffers and frees the rest, so memory goes
  *     down again after a burst.
  *
@@ -508,7 +511,7 @@ static pawl_poll conn_poll(pawl_task *t, pawl_cx *cx)
             if (rc == PAWL_PENDING) {
                 c->big_out = pool_take(s);
                 if (c->big_out == NULL)
-                    break;
+                    break; /* no buffer, and no room for a 503: close */
                 c->out_len = (uint16_t)(n - c->sent);
                 memcpy(c->big_out, s->out + c->sent, c->out_len);
                 c->sent = 0;
