@@ -5,6 +5,9 @@
 #ifndef PAWL_TESTS_SUPPORT_H
 #define PAWL_TESTS_SUPPORT_H
 
+#include <stdlib.h>
+#include <string.h>
+
 typedef struct vloop {
     pawl_vclock vc;
     pawl_loop loop;
@@ -38,6 +41,29 @@ static inline int vloop_delete(void **state)
     vloop *v = *state;
     vloop_close(v);
     test_free(v);
+    return 0;
+}
+
+/* The backend of the suites that run once per backend: PAWL_TEST_BACKEND,
+ * set by tests/CMakeLists.txt (pawl_backend_test), is epoll (also when
+ * unset, for running by hand), poll or uring.  *name is what
+ * pawl_loop_backend says for it.  0, or -1 (printed) for another value. */
+static inline int test_backend(pawl_backend *backend, const char **name)
+{
+    const char *b = getenv("PAWL_TEST_BACKEND");
+    if (b == NULL || strcmp(b, "epoll") == 0) {
+        *backend = PAWL_BACKEND_EPOLL;
+        *name = "epoll";
+    } else if (strcmp(b, "poll") == 0) {
+        *backend = PAWL_BACKEND_POLL;
+        *name = "poll";
+    } else if (strcmp(b, "uring") == 0) {
+        *backend = PAWL_BACKEND_URING;
+        *name = "io_uring";
+    } else {
+        print_error("PAWL_TEST_BACKEND must be epoll, poll or uring, not '%s'\n", b);
+        return -1;
+    }
     return 0;
 }
 

@@ -45,6 +45,7 @@
 
 #include "pawl/io.h"
 #include "pawl/pawl.h"
+#include "support.h"
 #include "sys.h"
 
 #define MS 1000000ull
@@ -59,27 +60,6 @@ typedef struct fix {
     bool closed;           /* the case closed the loop itself */
     char log[4096];
 } fix;
-
-/* PAWL_TEST_BACKEND: epoll (also when unset, for running by hand), poll
- * or uring. */
-static int backend_from_env(fix *f)
-{
-    const char *b = getenv("PAWL_TEST_BACKEND");
-    if (b == NULL || strcmp(b, "epoll") == 0) {
-        f->backend = PAWL_BACKEND_EPOLL;
-        f->name = "epoll";
-    } else if (strcmp(b, "poll") == 0) {
-        f->backend = PAWL_BACKEND_POLL;
-        f->name = "poll";
-    } else if (strcmp(b, "uring") == 0) {
-        f->backend = PAWL_BACKEND_URING;
-        f->name = "io_uring";
-    } else {
-        print_error("PAWL_TEST_BACKEND must be epoll, poll or uring, not '%s'\n", b);
-        return -1;
-    }
-    return 0;
-}
 
 /* Open the fixture's loop with its backend, on the virtual clock (time 0)
  * or on the POSIX platform. */
@@ -106,7 +86,7 @@ static void spy_refuse_blocking(bool refuse);
 static int fix_setup(void **state)
 {
     fix *f = test_calloc(1, sizeof *f);
-    if (f == NULL || backend_from_env(f) != 0 || loop_open(f, false) != 0) {
+    if (f == NULL || test_backend(&f->backend, &f->name) != 0 || loop_open(f, false) != 0) {
         test_free(f);
         return -1;
     }

@@ -47,6 +47,8 @@
 
 #include "pawl/net.h"
 #include "pawl/pawl.h"
+#include "net_support.h"
+#include "support.h"
 
 #define MS 1000000u
 
@@ -58,34 +60,14 @@ typedef struct env {
     const char *backend; /* its name as pawl_loop_backend says it */
 } env;
 
-static pawl_backend backend_from_env(const char **name)
-{
-    const char *b = getenv("PAWL_TEST_BACKEND");
-    if (b == NULL || *b == '\0') {
-        *name = NULL;
-        return PAWL_BACKEND_DEFAULT;
-    }
-    if (strcmp(b, "epoll") == 0) {
-        *name = "epoll";
-        return PAWL_BACKEND_EPOLL;
-    }
-    if (strcmp(b, "poll") == 0) {
-        *name = "poll";
-        return PAWL_BACKEND_POLL;
-    }
-    if (strcmp(b, "uring") == 0) {
-        *name = "io_uring";
-        return PAWL_BACKEND_URING;
-    }
-    fail_msg("PAWL_TEST_BACKEND=%s: expected epoll, poll or uring", b);
-    return PAWL_BACKEND_DEFAULT;
-}
-
 static int env_setup(void **state)
 {
     env *e = test_calloc(1, sizeof *e);
     pawl_loop_opts opts = {0};
-    opts.backend = backend_from_env(&e->backend);
+    if (test_backend(&opts.backend, &e->backend) != 0) {
+        test_free(e);
+        return -1;
+    }
     assert_int_equal(pawl_vclock_init(&e->vc, 0), 0);
     opts.platform = &e->vc.base;
     assert_int_equal(pawl_loop_init(&e->loop, &opts), 0);
@@ -111,40 +93,6 @@ static void spawn(env *e, pawl_task *t, pawl_task_fn *fn)
 {
     assert_int_equal(pawl_task_init(t, fn), 0);
     assert_int_equal(pawl_task_spawn(&e->loop, t), 0);
-}
-
-/* One actor's log: "what" entries separated by spaces. */
-typedef struct actor_log {
-    char s[512];
-} actor_log;
-
-static void note(actor_log *l, const char *fmt, ...)
-{
-    size_t len = strlen(l->s);
-    if (len != 0 && len + 1 < sizeof l->s)
-        l->s[len++] = ' ';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(l->s + len, sizeof l->s - len, fmt, ap);
-    va_end(ap);
-}
-
-/* pawl's name for a code, or the errno's for the system errors pawl has
- * no name of its own for. */
-static const char *err_name(int rc)
-{
-    switch (rc) {
-    case -ECONNRESET:
-        return "ECONNRESET";
-    case -ECONNREFUSED:
-        return "ECONNREFUSED";
-    case -EPIPE:
-        return "EPIPE";
-    case -EMFILE:
-        return "EMFILE";
-    default:
-        return pawl_err_name(rc);
-    }
 }
 
 static pawl_addr addr(const char *host, uint16_t port)
@@ -439,8 +387,7 @@ static void echo_round_trip(env *e, const char *host, const char *want_prefix)
     memset(&listener, 0, sizeof listener);
     pawl_addr where = addr(host, 0);
     assert_int_equal(pawl_tcp_listen(&e->loop, &listener, &where, 0, 0), 0);
-    if (e->backend != NULL)
-        assert_string_equal(pawl_loop_backend(&e->loop), e->backend);
+    assert_string_equal(pawl_loop_backend(&e->loop), e->backend);
     assert_int_equal(pawl_net_local_addr(&listener, &where), 0);
     assert_true(pawl_addr_port(&where) != 0); /* the system picked one */
     char text[64], want[64];

@@ -35,6 +35,7 @@
 
 #include "pawl/net.h"
 #include "pawl/pawl.h"
+#include "net_support.h"
 #include "sys.h"
 
 #define MS 1000000u
@@ -212,35 +213,6 @@ static void spawn(env *e, pawl_task *t, pawl_task_fn *fn)
 {
     assert_int_equal(pawl_task_init(t, fn), 0);
     assert_int_equal(pawl_task_spawn(&e->loop, t), 0);
-}
-
-typedef struct actor_log {
-    char s[512];
-} actor_log;
-
-static void note(actor_log *l, const char *fmt, ...)
-{
-    size_t len = strlen(l->s);
-    if (len != 0 && len + 1 < sizeof l->s)
-        l->s[len++] = ' ';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(l->s + len, sizeof l->s - len, fmt, ap);
-    va_end(ap);
-}
-
-static const char *err_name(int rc)
-{
-    switch (rc) {
-    case -ECONNRESET:
-        return "ECONNRESET";
-    case -EMFILE:
-        return "EMFILE";
-    case -EINTR:
-        return "EINTR";
-    default:
-        return pawl_err_name(rc);
-    }
 }
 
 /* Small writes leave at once.  With Nagle's algorithm a small segment
