@@ -1,7 +1,11 @@
 /* src/error.c -- names and messages, generated from PAWL_ERRNO_MAP. */
 #include "pawl/error.h"
 
+#include "pawl/config.h"
+
+#if !defined(PAWL_NO_OS)
 #include <string.h>
+#endif
 
 const char *pawl_err_name(int err)
 {
@@ -32,8 +36,10 @@ const char *pawl_strerror(int err)
         /* The net helpers pass the system's errors through as -errno
          * (ECONNREFUSED, ECONNRESET, ...): the C library names them.
          * Codes at or below pawl's own base are not errno values. */
+#if !defined(PAWL_NO_OS)
         if (err < 0 && err > PAWL__ERR_BASE)
             return strerror(-err);
+#endif
         return "unknown error";
     }
 }

@@ -150,16 +150,52 @@ uint64_t pawl__timers_next_ns(pawl_loop *loop);
  * timers belong to it; and freeing what is left at close.  (The poll
  * phase must not block while pawl__immediates_ref is not 0.) */
 void pawl__immediates_run(pawl_loop *loop);
+/* ns / 10^6 by long division in 32-bit steps.  A 32-bit core has no
+ * 64-bit divide, and the library routine it would call instead is 700
+ * bytes of flash on a Cortex-M3.  10^6 = 2^6 * 15625: after the shift, the
+ * 58 bits left are divided by 15625 (< 2^14) 18 bits at a time, so each
+ * step's dividend, remainder * 2^18 + the next 18 bits, fits in 32 bits. */
+static inline uint64_t pawl__ns_to_ms_32(uint64_t ns)
+{
+    uint64_t x = ns >> 6, q = 0;
+    uint32_t r = 0;
+    for (int shift = 54; shift >= 0; shift -= 18) {
+        uint32_t d = r << 18 | (uint32_t)(x >> shift & 0x3FFFFu);
+        q = q << 18 | d / 15625u;
+        r = d % 15625u;
+    }
+    return q;
+}
+
+/* The clock's nanoseconds in milliseconds (the timers' unit). */
+static inline uint64_t pawl__ns_to_ms(uint64_t ns)
+{
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    return ns / 1000000u; /* one multiply on a 64-bit core */
+#else
+    return pawl__ns_to_ms_32(ns);
+#endif
+}
+
 /* Read the platform's clock now (ms), not the iteration's cached time. */
 static inline uint64_t pawl__clock_ms(pawl_loop *loop)
 {
-    return loop->pawl__platform->ops->now_ns(loop->pawl__platform) / 1000000u;
+    return pawl__ns_to_ms(loop->pawl__platform->ops->now_ns(loop->pawl__platform));
 }
 size_t pawl__js_armed(const pawl_loop *loop);
 /* setTimeout's delay: `ms` coerced as Node does (0, negative or above
  * 2^31 - 1 mean 1 ms; the last two warn). */
 uint32_t pawl__js_delay(pawl_loop *loop, int64_t ms);
 void pawl__js_close(pawl_loop *loop);
+/* The three above, as loop->pawl__js_ops, set when the first JavaScript
+ * timer or immediate is made: the loop calls them through it, so a
+ * program that never uses that API links none of its code. */
+struct pawl__js_ops {
+    void (*check)(pawl_loop *loop);
+    size_t (*armed)(const pawl_loop *loop);
+    void (*close)(pawl_loop *loop);
+};
+extern const struct pawl__js_ops pawl__js_ops;
 
 /* Report a warning to the loop's hook, if any. */
 void pawl__warn(pawl_loop *loop, pawl_warning what, int64_t value, const char *message);

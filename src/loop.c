@@ -40,12 +40,19 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
             return PAWL_EINVAL;
         loop->pawl__platform = o.platform;
     } else {
+#if defined(PAWL_NO_OS)
+        return PAWL_EINVAL; /* no system to take a clock from */
+#else
         int rc = pawl_posix_platform_init(&loop->pawl__default_platform);
         if (rc != 0)
             return rc;
         loop->pawl__platform = &loop->pawl__default_platform.base;
+#endif
     }
-    loop->pawl__alloc = o.alloc != NULL ? o.alloc : pawl_default_alloc;
+    /* NULL stands for pawl_default_alloc (src/alloc.c), so that a program
+     * that never allocates links no allocator (nor, in a PAWL_NO_MALLOC
+     * build, the static arena). */
+    loop->pawl__alloc = o.alloc;
     loop->pawl__alloc_ud = o.alloc_ud;
     loop->pawl__poll_budget = o.poll_budget ? o.poll_budget : PAWL_DEFAULT_POLL_BUDGET;
     loop->pawl__await_budget = (int)(o.await_budget ? o.await_budget : PAWL_DEFAULT_AWAIT_BUDGET);
@@ -57,7 +64,7 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
     loop->pawl__io.backend = (unsigned)o.backend;
     loop->pawl__io.notify_fd = -1;
     loop->pawl__now_ns = loop->pawl__platform->ops->now_ns(loop->pawl__platform);
-    loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
+    loop->pawl__now_ms = pawl__ns_to_ms(loop->pawl__now_ns);
     pawl_wheel_init(&loop->pawl__wheel, loop->pawl__now_ms);
     pawl_wheel_node_init(&loop->pawl__timer_mark);
     pawl__ring_init(&loop->pawl__immediates);
@@ -76,18 +83,22 @@ int pawl_loop_close(pawl_loop *loop)
         return PAWL_EBUSY;
     /* The JavaScript API's timers are the loop's own: they are dropped
      * (as Node drops pending timers at exit).  Anything of yours is not. */
+    const struct pawl__js_ops *js = loop->pawl__js_ops;
     if (loop->pawl__live_tasks != 0 || loop->pawl__handles != 0 ||
-        pawl_wheel_count(&loop->pawl__wheel) != pawl__js_armed(loop) ||
+        pawl_wheel_count(&loop->pawl__wheel) != (js != NULL ? js->armed(loop) : 0) ||
         loop->pawl__mt_head != NULL ||
         loop->pawl__promises.live_promises != 0)
         return PAWL_EBUSY;
-    pawl__js_close(loop);
+    if (js != NULL)
+        js->close(loop);
     if (loop->pawl__promises.close != NULL)
         loop->pawl__promises.close(loop);
     if (loop->pawl__io.close != NULL)
         loop->pawl__io.close(loop); /* the reactor: no handle is open */
+#if !defined(PAWL_NO_OS)
     if (loop->pawl__platform == &loop->pawl__default_platform.base)
         loop->pawl__platform->ops->close(loop->pawl__platform);
+#endif
     loop->pawl__magic = PAWL__LOOP_CLOSED;
     return 0;
 }
@@ -406,7 +417,7 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
         /* As libuv: a loop with nothing alive runs no phase at all, so an
          * unreferenced timer or immediate never runs on its own. */
         loop->pawl__now_ns = p->ops->now_ns(p);
-        loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
+        loop->pawl__now_ms = pawl__ns_to_ms(loop->pawl__now_ns);
         loop->pawl__flags &= ~(uint32_t)PAWL__L_STOP;
         return 0;
     }
@@ -414,7 +425,7 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
     int result;
     for (;;) {
         loop->pawl__now_ns = p->ops->now_ns(p);
-        loop->pawl__now_ms = loop->pawl__now_ns / 1000000u;
+        loop->pawl__now_ms = pawl__ns_to_ms(loop->pawl__now_ns);
         loop->pawl__iterations++;
         /* Microtasks queued from outside the loop (Node's "main script")
          * run before anything else, as Node drains them before its first
@@ -440,7 +451,8 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
             result = rc;
             break;
         }
-        pawl__immediates_run(loop);
+        if (loop->pawl__js_ops != NULL) /* the check phase */
+            loop->pawl__js_ops->check(loop);
         int alive = pawl_loop_alive(loop); /* a queued task is a live one */
         if (mode != PAWL_RUN_DEFAULT || (loop->pawl__flags & PAWL__L_STOP) || !alive) {
             result = alive;

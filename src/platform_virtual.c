@@ -7,14 +7,20 @@
  */
 #include "internal.h"
 
+/* The clock around its platform (its first member). */
+static pawl_vclock *vclock_of(pawl_platform *p)
+{
+    return PAWL_CONTAINER_OF(p, pawl_vclock, base);
+}
+
 static uint64_t vclock_now_ns(pawl_platform *p)
 {
-    return ((pawl_vclock *)p)->now_ns;
+    return vclock_of(p)->now_ns;
 }
 
 static int vclock_wait(pawl_platform *p, uint64_t deadline_ns)
 {
-    pawl_vclock *vc = (pawl_vclock *)p;
+    pawl_vclock *vc = vclock_of(p);
     vc->waits++;
     if (atomic_exchange_explicit(&vc->pawl__notified, 0, memory_order_acq_rel) != 0)
         return 0;
@@ -27,7 +33,7 @@ static int vclock_wait(pawl_platform *p, uint64_t deadline_ns)
 
 static void vclock_notify(pawl_platform *p)
 {
-    atomic_store_explicit(&((pawl_vclock *)p)->pawl__notified, 1, memory_order_release);
+    atomic_store_explicit(&vclock_of(p)->pawl__notified, 1, memory_order_release);
 }
 
 static void vclock_close(pawl_platform *p)

@@ -48,9 +48,11 @@
 #include "pawl/promise.h"
 
 #include <assert.h>
+#include <string.h>
+#if !defined(PAWL_NO_OS)
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
+#endif
 
 #include "internal.h"
 
@@ -372,6 +374,7 @@ void pawl_value_drop(pawl_value *v)
     value_release(old);
 }
 
+#if !defined(PAWL_NO_OS)
 int pawl_value_format(pawl_value v, char *buf, size_t size)
 {
     switch (v.kind) {
@@ -399,6 +402,97 @@ int pawl_value_format(pawl_value v, char *buf, size_t size)
         return snprintf(buf, size, "value of unknown kind %u", (unsigned)v.kind);
     }
 }
+#else
+/* No stdio: a writer of strings and decimal numbers with snprintf's
+ * result (the length the whole text needs; the buffer is always
+ * terminated when size > 0). */
+typedef struct text {
+    char *buf;
+    size_t size, len;
+} text;
+
+static void put(text *t, const char *s)
+{
+    for (; *s != '\0'; s++, t->len++)
+        if (t->len + 1 < t->size)
+            t->buf[t->len] = *s;
+}
+
+/* *n / 10, returning the remainder: long division a byte at a time, so a
+ * 32-bit core needs no 64-bit divide routine (see pawl__ns_to_ms_32). */
+static unsigned div10(uint64_t *n)
+{
+    uint64_t q = 0;
+    uint32_t r = 0;
+    for (int shift = 56; shift >= 0; shift -= 8) {
+        uint32_t d = r << 8 | (uint32_t)(*n >> shift & 0xFFu);
+        q = q << 8 | d / 10u;
+        r = d % 10u;
+    }
+    *n = q;
+    return r;
+}
+
+static void put_u64(text *t, uint64_t n)
+{
+    char digits[21];
+    char *d = digits + sizeof digits - 1;
+    *d = '\0';
+    do
+        *--d = (char)('0' + div10(&n));
+    while (n != 0);
+    put(t, d);
+}
+
+int pawl_value_format(pawl_value v, char *buf, size_t size)
+{
+    text t = {buf, size, 0};
+    switch (v.kind) {
+    case PAWL_V_UNDEFINED:
+        put(&t, "undefined");
+        break;
+    case PAWL_V_INT:
+        put(&t, v.u.i < 0 ? "int -" : "int ");
+        put_u64(&t, v.u.i < 0 ? 0u - (uint64_t)v.u.i : (uint64_t)v.u.i);
+        break;
+    case PAWL_V_DOUBLE:
+        put(&t, "double"); /* no float formatting without a C library */
+        break;
+    case PAWL_V_PTR:
+        put(&t, "pointer");
+        break;
+    case PAWL_V_OBJ:
+        put(&t, "object");
+        break;
+    case PAWL_V_ERROR:
+        put(&t, "error ");
+        put(&t, pawl_err_name(v.code));
+        put(&t, " (");
+        put(&t, pawl_strerror(v.code));
+        put(&t, ")");
+        if (v.u.msg != NULL) {
+            put(&t, ": ");
+            put(&t, v.u.msg);
+        }
+        break;
+    case PAWL_V_LIST:
+    case PAWL_V_AGGREGATE:
+        put(&t, v.kind == PAWL_V_LIST ? "list of " : "aggregate of ");
+        put_u64(&t, v.u.list != NULL ? v.u.list->n : 0);
+        break;
+    case PAWL_V_PROMISE:
+        put(&t, "promise");
+        break;
+    default:
+        put(&t, "value of unknown kind ");
+        put_u64(&t, v.kind);
+        break;
+    }
+    if (size != 0)
+        buf[t.len < size ? t.len : size - 1] = '\0';
+    return (int)t.len;
+}
+#endif
 
 /* ---- release: iterative ------------------------------------------------------ */
 
@@ -515,6 +609,16 @@ static inline void mark_handled(pawl_promise *p)
         rejection_list(p); /* "handled later" */
 }
 
+#if defined(PAWL_NO_OS)
+/* Nowhere to print: the report is dropped (pawl/config.h says to give
+ * opts.on_rejection). */
+static void report_default(pawl_promise *p, pawl_rejection_event ev, const pawl_value *reason)
+{
+    (void)p;
+    (void)ev;
+    (void)reason;
+}
+#else
 static void report_default(pawl_promise *p, pawl_rejection_event ev, const pawl_value *reason)
 {
     char text[160];
@@ -523,6 +627,7 @@ static void report_default(pawl_promise *p, pawl_rejection_event ev, const pawl_
             ev == PAWL_REJECTION_UNHANDLED ? "unhandled rejection of" : "rejection handled late of",
             (void *)p, text);
 }
+#endif
 
 /* Report each promise of `list` (linked through pawl__head) and let go
  * of the list's reference to it. */

@@ -89,6 +89,7 @@ static pawl_timer_id create(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, uns
         return PAWL_ENOMEM;
     }
     loop->pawl__js_last_id = j->id;
+    loop->pawl__js_ops = &pawl__js_ops;
     *out = j;
     return j->id;
 }
@@ -337,3 +338,6 @@ void pawl__js_close(pawl_loop *loop)
         discard(loop, j);
     }
 }
+
+/* What the loop calls back into (set by the first record made). */
+const struct pawl__js_ops pawl__js_ops = {pawl__immediates_run, pawl__js_armed, pawl__js_close};

@@ -110,6 +110,17 @@
 #include "pawl/error.h"
 #include "wheel_impl.h"
 
+/* The level tables of wheel_impl.h. */
+#define PAWL__R6(x) x, x, x, x, x, x
+const unsigned char pawl__wheel_shift[64] = {
+    PAWL__R6(0), PAWL__R6(6), PAWL__R6(12), PAWL__R6(18), PAWL__R6(24),
+    PAWL__R6(30), PAWL__R6(36), PAWL__R6(42), PAWL__R6(48), PAWL__R6(54), 60, 60, 60, 60};
+const unsigned short pawl__wheel_base[64] = {
+    PAWL__R6(0), PAWL__R6(64), PAWL__R6(128), PAWL__R6(192), PAWL__R6(256),
+    PAWL__R6(320), PAWL__R6(384), PAWL__R6(448), PAWL__R6(512), PAWL__R6(576),
+    640, 640, 640, 640};
+#undef PAWL__R6
+
 /* ---- helpers ------------------------------------------------------------ */
 
 /* Bits strictly above `i` (0..63). */

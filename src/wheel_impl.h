@@ -63,15 +63,16 @@ static inline unsigned pawl__highbit64(uint64_t x) /* x != 0: top set bit */
  * 5..63: the shift of the level's digit (6 * level) and the level's first
  * index in pawl__heads (64 * level).  Bits at or above WHEEL_RANGE_BITS
  * are out of range (parked) and never looked up. */
-#define PAWL__R6(x) x, x, x, x, x, x
-static const unsigned char pawl__wheel_shift[64] = {
-    PAWL__R6(0), PAWL__R6(6), PAWL__R6(12), PAWL__R6(18), PAWL__R6(24),
-    PAWL__R6(30), PAWL__R6(36), PAWL__R6(42), PAWL__R6(48), PAWL__R6(54), 60, 60, 60, 60};
-static const unsigned short pawl__wheel_base[64] = {
-    PAWL__R6(0), PAWL__R6(64), PAWL__R6(128), PAWL__R6(192), PAWL__R6(256),
-    PAWL__R6(320), PAWL__R6(384), PAWL__R6(448), PAWL__R6(512), PAWL__R6(576),
-    640, 640, 640, 640};
-#undef PAWL__R6
+/* (Defined once, in src/wheel.c, not once per file that includes this
+ * one; hidden, so that a shared library reads them as directly as it would
+ * a static table.) */
+#if defined(__GNUC__) && !defined(_WIN32)
+#  define PAWL__WHEEL_HIDDEN __attribute__((__visibility__("hidden")))
+#else
+#  define PAWL__WHEEL_HIDDEN
+#endif
+extern PAWL__WHEEL_HIDDEN const unsigned char pawl__wheel_shift[64];
+extern PAWL__WHEEL_HIDDEN const unsigned short pawl__wheel_base[64];
 
 /* Where a deadline (>= elapsed) is filed: 64 * level + slot.  The level is
  * the highest base-64 digit in which deadline and elapsed differ (0 if

@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,6 +302,131 @@ static void default_allocator_allocates_resizes_and_frees(void **state)
     assert_int_equal(probe_disarm(), 3);
 }
 
+/* ---- pawl_arena ------------------------------------------------------------ */
+
+#define ALIGN PAWL_ARENA_ALIGN
+
+static void arena_init_rejects_null_and_too_small_memory(void **state)
+{
+    (void)state;
+    _Alignas(16) unsigned char mem[4 * ALIGN];
+    pawl_arena a;
+    assert_int_equal(pawl_arena_init(NULL, mem, sizeof mem), PAWL_EINVAL);
+    assert_int_equal(pawl_arena_init(&a, NULL, sizeof mem), PAWL_EINVAL);
+    assert_int_equal(pawl_arena_init(&a, mem, ALIGN - 1), PAWL_EINVAL);
+    /* Misaligned by one: the start is rounded up, so one block no longer
+     * fits in ALIGN bytes, but does in 2 * ALIGN - 1. */
+    assert_int_equal(pawl_arena_init(&a, mem + 1, ALIGN), PAWL_EINVAL);
+    assert_int_equal(pawl_arena_init(&a, mem + 1, 2 * ALIGN - 1), 0);
+    assert_int_equal(pawl_arena_used(&a), 0);
+    assert_int_equal(pawl_arena_used(NULL), 0);
+    assert_int_equal(pawl_arena_peak(NULL), 0);
+}
+
+static void arena_hands_out_aligned_disjoint_blocks_until_full(void **state)
+{
+    (void)state;
+    _Alignas(16) unsigned char mem[8 * ALIGN + 3];
+    pawl_arena a;
+    assert_int_equal(pawl_arena_init(&a, mem + 3, sizeof mem - 3), 0);
+    unsigned char *got[8];
+    for (int i = 0; i < 7; i++) { /* 7 of 1 byte: 7 blocks */
+        got[i] = pawl_arena_alloc(&a, NULL, 0, 1);
+        assert_non_null(got[i]);
+        assert_int_equal((uintptr_t)got[i] % ALIGN, 0);
+        memset(got[i], 0xA0 + i, ALIGN); /* the whole rounded block is ours */
+    }
+    assert_int_equal(pawl_arena_used(&a), 7 * ALIGN);
+    /* mem + 3 rounds up to mem + ALIGN: 7 blocks fit, not 8. */
+    assert_null(pawl_arena_alloc(&a, NULL, 0, 1));
+    for (int i = 0; i < 7; i++)
+        for (size_t j = 0; j < ALIGN; j++)
+            assert_int_equal(got[i][j], 0xA0 + i);
+    /* Give one back: the next request gets exactly that block. */
+    assert_null(pawl_arena_alloc(&a, got[3], 1, 0));
+    assert_ptr_equal(pawl_arena_alloc(&a, NULL, 0, ALIGN), got[3]);
+    assert_int_equal(pawl_arena_peak(&a), 7 * ALIGN);
+    /* Sizes that cannot be rounded fail rather than wrap. */
+    assert_null(pawl_arena_alloc(&a, NULL, 0, SIZE_MAX));
+    assert_null(pawl_arena_alloc(NULL, NULL, 0, 8));
+}
+
+static void arena_merges_a_freed_block_with_its_neighbours(void **state)
+{
+    (void)state;
+    _Alignas(16) unsigned char mem[6 * ALIGN];
+    pawl_arena a;
+    assert_int_equal(pawl_arena_init(&a, mem, sizeof mem), 0);
+    void *x = pawl_arena_alloc(&a, NULL, 0, 2 * ALIGN);
+    void *y = pawl_arena_alloc(&a, NULL, 0, 2 * ALIGN);
+    void *z = pawl_arena_alloc(&a, NULL, 0, 2 * ALIGN);
+    assert_true(x != NULL && y != NULL && z != NULL);
+    pawl_arena_alloc(&a, x, 2 * ALIGN, 0);
+    pawl_arena_alloc(&a, z, 2 * ALIGN, 0);
+    /* Two free runs of 2, not adjacent: 3 blocks do not fit. */
+    assert_null(pawl_arena_alloc(&a, NULL, 0, 3 * ALIGN));
+    pawl_arena_alloc(&a, y, 2 * ALIGN, 0);
+    /* y merged with both: the whole arena is one run again. */
+    assert_int_equal(pawl_arena_used(&a), 0);
+    assert_ptr_equal(pawl_arena_alloc(&a, NULL, 0, 6 * ALIGN), x);
+    assert_int_equal(pawl_arena_peak(&a), 6 * ALIGN);
+}
+
+static void arena_resize_shrinks_in_place_and_grows_by_moving(void **state)
+{
+    (void)state;
+    _Alignas(16) unsigned char mem[8 * ALIGN];
+    pawl_arena a;
+    assert_int_equal(pawl_arena_init(&a, mem, sizeof mem), 0);
+    char *p = pawl_arena_alloc(&a, NULL, 0, 4 * ALIGN);
+    assert_non_null(p);
+    memcpy(p, "pawl", 5);
+    /* Shrink: same block, the tail goes back. */
+    assert_ptr_equal(pawl_arena_alloc(&a, p, 4 * ALIGN, ALIGN), p);
+    assert_int_equal(pawl_arena_used(&a), ALIGN);
+    char *q = pawl_arena_alloc(&a, NULL, 0, ALIGN); /* takes the freed tail */
+    assert_ptr_equal(q, p + ALIGN);
+    /* Grow: moved, contents kept, the old block given back. */
+    char *r = pawl_arena_alloc(&a, p, ALIGN, 3 * ALIGN);
+    assert_non_null(r);
+    assert_ptr_not_equal(r, p);
+    assert_string_equal(r, "pawl");
+    assert_int_equal(pawl_arena_used(&a), 4 * ALIGN);
+    /* A grow that cannot be met: NULL, and the block is still there. */
+    assert_null(pawl_arena_alloc(&a, r, 3 * ALIGN, 8 * ALIGN));
+    assert_string_equal(r, "pawl");
+    assert_int_equal(pawl_arena_used(&a), 4 * ALIGN);
+}
+
+static void mt_count(void *arg)
+{
+    (*(int *)arg)++;
+}
+
+static void arena_serves_a_loop_and_runs_out_cleanly(void **state)
+{
+    (void)state;
+    _Alignas(16) unsigned char mem[256];
+    pawl_arena a;
+    assert_int_equal(pawl_arena_init(&a, mem, sizeof mem), 0);
+    pawl_vclock vc;
+    pawl_vclock_init(&vc, 0);
+    pawl_loop loop;
+    pawl_loop_opts o = {.platform = &vc.base, .alloc = pawl_arena_alloc, .alloc_ud = &a};
+    assert_int_equal(pawl_loop_init(&loop, &o), 0);
+    probe_arm();
+    int ran = 0, queued = 0;
+    while (pawl_queue_microtask(&loop, mt_count, &ran) == 0)
+        queued++;
+    assert_true(queued > 0);
+    assert_true(pawl_arena_used(&a) > sizeof mem / 2);
+    assert_int_equal(pawl_loop_run(&loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(ran, queued);         /* every one that was queued ran */
+    assert_int_equal(pawl_arena_used(&a), 0); /* and gave its node back */
+    assert_int_equal(probe_disarm(), 0);      /* never malloc */
+    assert_int_equal(pawl_loop_close(&loop), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +436,11 @@ int main(void)
         cmocka_unit_test(queue_microtask_allocates_once_and_frees_before_running),
         cmocka_unit_test(queue_microtask_reports_allocation_failure_and_never_calls),
         cmocka_unit_test(default_allocator_allocates_resizes_and_frees),
+        cmocka_unit_test(arena_init_rejects_null_and_too_small_memory),
+        cmocka_unit_test(arena_hands_out_aligned_disjoint_blocks_until_full),
+        cmocka_unit_test(arena_merges_a_freed_block_with_its_neighbours),
+        cmocka_unit_test(arena_resize_shrinks_in_place_and_grows_by_moving),
+        cmocka_unit_test(arena_serves_a_loop_and_runs_out_cleanly),
     };
     return cmocka_run_group_tests_name("alloc", tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "pawl/pawl.h"
+#include "internal.h" /* pawl__ns_to_ms_32 */
 #include "support.h"
 
 typedef vloop env;
@@ -397,12 +398,42 @@ static void microtasks_drain_after_each_remote_callback(void **state)
     assert_int_equal(pawl_remote_close(&r2), 0);
 }
 
+/* The 32-bit cores' ns -> ms conversion (long division in 32-bit steps)
+ * agrees with a plain 64-bit division everywhere it can go wrong: around
+ * each of its 18-bit digit boundaries, at millisecond edges, at the top of
+ * the range, and at a spread of other values. */
+static void ns_to_ms_in_32_bit_steps_matches_division(void **state)
+{
+    (void)state;
+    uint64_t edge[] = {0, 1, 999999, 1000000, 1000001, UINT64_MAX, UINT64_MAX - 1,
+                       UINT64_MAX / 1000000u * 1000000u, UINT64_MAX / 1000000u * 1000000u - 1,
+                       (uint64_t)UINT32_MAX * 1000000u, ((uint64_t)1 << 32) * 1000000u};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        assert_int_equal(pawl__ns_to_ms_32(edge[i]), edge[i] / 1000000u);
+    for (int bit = 0; bit < 64; bit++) {
+        uint64_t b = (uint64_t)1 << bit;
+        uint64_t around[] = {b - 1, b, b + 1, b | (b - 1), b * 3 / 2};
+        for (size_t i = 0; i < sizeof around / sizeof around[0]; i++)
+            assert_int_equal(pawl__ns_to_ms_32(around[i]), around[i] / 1000000u);
+    }
+    uint64_t x = 0x9E3779B97F4A7C15u; /* xorshift: a fixed spread */
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        uint64_t v = x >> (i % 64);
+        assert_int_equal(pawl__ns_to_ms_32(v), v / 1000000u);
+    }
+}
+
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, env_setup, vloop_delete)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loop_init_accepts_null_options_and_uses_posix),
         cmocka_unit_test(loop_init_rejects_bad_options),
+        cmocka_unit_test(ns_to_ms_in_32_bit_steps_matches_division),
         T(loop_reads_the_clock_once_per_iteration),
         T(run_nowait_does_one_iteration_and_never_blocks),
         T(run_once_blocks_in_poll_when_idle),

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pawl/config.h"
 #include "pawl/platform.h"
 #include "pawl/task.h"
 #include "pawl/wheel.h"
@@ -68,12 +69,55 @@ extern "C" {
  *   new_size == 0: free ptr (may be NULL) and return NULL.
  *
  * `old_size` is the size the block was allocated with (0 for a fresh one).
- * Zero in the options means the default, which uses malloc/free.
+ * Zero in the options means the default, pawl_default_alloc.
  */
 typedef void *pawl_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_size);
 
-/* The default allocator (malloc/realloc/free). */
+/* The default allocator: malloc/realloc/free, or in a PAWL_NO_MALLOC build
+ * the static arena of pawl/config.h (`ud` is ignored either way). */
 void *pawl_default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size);
+
+/*
+ * An arena: a pawl_alloc_fn over one block of memory you give it (a static
+ * array on a microcontroller), with no header per allocation.
+ *
+ *   static unsigned char heap[2048];
+ *   static pawl_arena arena;
+ *   pawl_arena_init(&arena, heap, sizeof heap);
+ *   opts.alloc = pawl_arena_alloc;  opts.alloc_ud = &arena;
+ *
+ * Free space is kept in address order and merged with its neighbours when
+ * a block is given back; an allocation takes the first free run that is
+ * large enough (first fit).  Sizes are rounded up to PAWL_ARENA_ALIGN, the
+ * alignment of every block.  Running out gives NULL, which pawl reports as
+ * PAWL_ENOMEM.  Not thread-safe: one arena per loop, or your own lock.
+ *
+ * Because pawl_alloc_fn passes the size on every free, the arena keeps no
+ * header: `old_size` must be the size the block was asked with (pawl's
+ * own callers always pass it).  Fields are private; read them with the
+ * accessors.
+ */
+#define PAWL_ARENA_ALIGN (2 * sizeof(void *))
+
+typedef struct pawl_arena {
+    unsigned char *pawl__base; /* aligned start of the usable memory */
+    size_t pawl__size;         /* usable bytes, a multiple of the alignment */
+    void *pawl__free;          /* free runs in address order */
+    size_t pawl__used;         /* bytes handed out (rounded sizes) */
+    size_t pawl__peak;         /* the most pawl__used has been */
+} pawl_arena;
+
+/* Use `size` bytes at `mem` (any alignment; the start is rounded up).
+ * PAWL_EINVAL for NULL, or for memory too small to hold one block. */
+int pawl_arena_init(pawl_arena *a, void *mem, size_t size);
+
+/* The pawl_alloc_fn: `ud` is the pawl_arena.  A resize that grows moves
+ * the block (copying old_size bytes) and keeps the old one on failure. */
+void *pawl_arena_alloc(void *ud, void *ptr, size_t old_size, size_t new_size);
+
+/* Bytes handed out now, and the most ever at once (0 for NULL). */
+size_t pawl_arena_used(const pawl_arena *a);
+size_t pawl_arena_peak(const pawl_arena *a);
 
 /* ---- warnings ---------------------------------------------------------- */
 /*
@@ -127,7 +171,8 @@ typedef enum pawl_backend {
 /* Zero means default for every field:
  * `pawl_loop_init(&loop, &(pawl_loop_opts){0})` or just NULL. */
 typedef struct pawl_loop_opts {
-    pawl_platform *platform; /* default: a POSIX platform inside the loop */
+    pawl_platform *platform; /* default: a POSIX platform inside the loop;
+                                required in a PAWL_NO_OS build */
     pawl_alloc_fn *alloc;    /* default: pawl_default_alloc */
     void *alloc_ud;
     unsigned poll_budget;    /* task polls per iteration; default 128 */
@@ -178,7 +223,7 @@ struct pawl_loop {
     pawl_remote *pawl__remote_delivering;      /* the pass being delivered */
     atomic_int pawl__notified;  /* a platform notify is in flight */
     pawl_platform *pawl__platform;
-    pawl_alloc_fn *pawl__alloc;
+    pawl_alloc_fn *pawl__alloc; /* NULL: pawl_default_alloc */
     void *pawl__alloc_ud;
     uint64_t pawl__now_ns;      /* cached at the top of each iteration */
     uint64_t pawl__now_ms;      /* the same in ms: the timers' clock */
@@ -205,10 +250,13 @@ struct pawl_loop {
      * order; filed into the wheel before it is next read (src/timer.c). */
     pawl_wheel_link pawl__timers_staged;
     /* The JavaScript API (src/timers_js.c): the id table (uthash), the
-     * last id handed out, immediates queued, and those of the check
-     * phase that is running (new ones wait for the next). */
+     * last id handed out, the functions the loop calls back (so it
+     * links none of them unless they are used), immediates queued, and
+     * those of the check phase that is running (new ones wait for the
+     * next). */
     void *pawl__js_table;
     int64_t pawl__js_last_id;
+    const struct pawl__js_ops *pawl__js_ops; /* NULL until first used */
     pawl_wheel_link pawl__immediates;
     pawl_wheel_link pawl__immediates_running;
     /* Promises (src/promise.c): zero until the loop makes its first one.
@@ -255,7 +303,9 @@ struct pawl_loop {
         int notify_fd;                   /* the platform's, or -1 */
         unsigned char notified;          /* it fired in the last wait */
     } pawl__io;
+#if !defined(PAWL_NO_OS)
     pawl_posix_platform pawl__default_platform;
+#endif
     pawl_wheel pawl__wheel;     /* last: it is large (6 KiB on 64-bit) */
 };
 

@@ -9,14 +9,23 @@
  *   pawl/wheel.h     the hierarchical timer wheel (a pure data structure)
  *   pawl/timer.h     timers, setTimeout & co., sleep and timeout futures
  *   pawl/sync.h      semaphore, mutex, notify, oneshot, channels, join/select
+ *   pawl/promise.h   JavaScript-style promises
+ *   pawl/io.h        readiness of descriptors (not in a PAWL_NO_OS build)
+ *   pawl/net.h       TCP and UDP futures (not in a PAWL_NO_OS build)
+ *   pawl/config.h    the build switches and compile-time sizes
  */
 #ifndef PAWL_PAWL_H
 #define PAWL_PAWL_H
 
+#include "pawl/config.h"
 #include "pawl/error.h"
+#if !defined(PAWL_NO_OS)
 #include "pawl/io.h"
+#endif
 #include "pawl/loop.h"
+#if !defined(PAWL_NO_OS)
 #include "pawl/net.h"
+#endif
 #include "pawl/platform.h"
 #include "pawl/promise.h"
 #include "pawl/pt.h"

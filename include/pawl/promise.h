@@ -343,6 +343,15 @@ typedef struct pawl_promise_pool {
     size_t n_reactions;
 } pawl_promise_pool;
 
+/* A pool over static arrays, sized at compile time, at file scope:
+ *   PAWL_PROMISE_POOL_STATIC(app_pool, 8, 16);   ...   opts.promise_pool = &app_pool;
+ * One pool serves one loop at a time. */
+#define PAWL_PROMISE_POOL_STATIC(name, n_promises, n_reactions)              \
+    static pawl_promise name##_promises[(n_promises)];                        \
+    static pawl_reaction name##_reactions[(n_reactions)];                     \
+    static pawl_promise_pool name = {name##_promises, (n_promises), name##_reactions, \
+                                     (n_reactions)}
+
 /* A new pending promise on `loop`: *out holds one reference.  Errors:
  * PAWL_EINVAL (NULL), PAWL_EUNINIT / PAWL_ECLOSED (the loop),
  * PAWL_ENOMEM / PAWL_ENOSPC (no memory; *out is left alone). */

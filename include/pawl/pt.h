@@ -127,9 +127,10 @@
 
 /* Checks that stay on in release builds: a broken resume point would
  * otherwise jump into the middle of nowhere.  pt.h must also compile
- * freestanding (a firmware build may have no <assert.h>): there, a failed
- * check traps.  In a hosted debug build assert() names the check first. */
-#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+ * freestanding (a firmware build may have no <assert.h>), and a PAWL_NO_OS
+ * build links no abort(): there, a failed check traps (on a Cortex-M, a
+ * HardFault).  In a hosted debug build assert() names the check first. */
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__ && !defined(PAWL_NO_OS)
 #  include <assert.h>
 #  include <stdlib.h>
 #  define PAWL__CHECK(x) ((x) ? (void)0 : (assert(x), abort()))
