@@ -179,6 +179,15 @@ static int promises_ready(pawl_loop *loop)
 static PAWL__NOINLINE void *grow(pawl_loop *loop, struct pawl__blocks *bl, size_t size)
 {
     struct pawl__promises *ps = &loop->pawl__promises;
+#if defined(PAWL_NO_MALLOC)
+    /* Promises come from the pool alone (pawl/config.h): slabs would
+     * carve up the small static arena, and then whether a promise can be
+     * made would depend on the program's history. */
+    (void)ps;
+    (void)bl;
+    (void)size;
+    return NULL;
+#else
     if (ps->pool != NULL)
         return NULL;
     size_t n = bl->next_slab != 0 ? bl->next_slab : SLAB_FIRST;
@@ -193,6 +202,7 @@ static PAWL__NOINLINE void *grow(pawl_loop *loop, struct pawl__blocks *bl, size_
     bl->carve = (char *)(s + 1) + size;
     bl->end = (char *)(s + 1) + bytes - sizeof(slab);
     return s + 1;
+#endif
 }
 
 /* A block without calling anything: a freed one, else the next of the
@@ -290,12 +300,14 @@ static inline void promise_free(pawl_loop *loop, pawl_promise *p)
 static void promises_close(pawl_loop *loop)
 {
     struct pawl__promises *ps = &loop->pawl__promises;
+#if !defined(PAWL_NO_MALLOC)
     slab *s = ps->slabs;
     while (s != NULL) {
         slab *next = s->next;
         pawl__free(loop, s, s->bytes);
         s = next;
     }
+#endif
     ps->slabs = NULL;
     memset(&ps->promise_blocks, 0, sizeof ps->promise_blocks);
     memset(&ps->reaction_blocks, 0, sizeof ps->reaction_blocks);

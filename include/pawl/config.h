@@ -15,6 +15,10 @@
  *                   pawl_arena when loops run on several threads).  When
  *                   it is used up they fail with PAWL_ENOMEM, as they do
  *                   when malloc fails; nothing else is ever touched.
+ *                   Promises and reactions come only from the loop's
+ *                   pawl_promise_pool (PAWL_ENOMEM without one): slabs
+ *                   carved from a small arena would make whether a
+ *                   promise can be made depend on the program's history.
  *
  *   PAWL_NO_OS      no operating system: no POSIX, no stdio.  There is no
  *                   default platform (pawl_loop_init needs

@@ -73,7 +73,8 @@
  * They come from the loop's pawl_promise_pool if it was given one
  * (pawl_loop_opts.promise_pool: fixed arrays of yours, nothing else is
  * used, exhaustion is PAWL_ENOSPC), otherwise from the loop's allocator in
- * slabs (16 blocks, doubling to 1024; exhaustion is PAWL_ENOMEM).  Freed blocks are kept for
+ * slabs (16 blocks, doubling to 1024; exhaustion is PAWL_ENOMEM).  A
+ * PAWL_NO_MALLOC build uses the pool alone (pawl/config.h).  Freed blocks are kept for
  * reuse until the loop closes.  The combinators, delay, with_timeout and
  * pawl_promise_from_task also allocate one block of their own through the
  * loop's allocator, as their comments say.  A call that fails for want of
