@@ -396,10 +396,12 @@ static int phase_poll(pawl_loop *loop, uint64_t deadline)
     }
     if (rc != 0)
         return rc;
-    if (atomic_exchange_explicit(&loop->pawl__notified, 0, memory_order_acq_rel) != 0)
-        pawl__remote_collect(loop);
-    if (loop->pawl__remote_ready != NULL)
-        pawl__remote_deliver(loop);
+    /* Only pawl_wake_remote sets `notified`, and only delivery fills the
+     * ready list, so both imply a remote was opened, which set the hook
+     * (a program without remotes links none of src/remote.c). */
+    int rang = atomic_exchange_explicit(&loop->pawl__notified, 0, memory_order_acq_rel) != 0;
+    if (rang || loop->pawl__remote_ready != NULL)
+        loop->pawl__remote_pass(loop, rang);
     return 0;
 }
 

@@ -18,6 +18,16 @@
  */
 #include "internal.h"
 
+/* The poll phase's part (loop->pawl__remote_pass): take the inbox if a
+ * ring notified the loop, then deliver what is ready. */
+static void remote_pass(pawl_loop *loop, int rang)
+{
+    if (rang)
+        pawl__remote_collect(loop);
+    if (loop->pawl__remote_ready != NULL)
+        pawl__remote_deliver(loop);
+}
+
 int pawl_remote_init(pawl_loop *loop, pawl_remote *r, pawl_remote_fn *fn, void *arg)
 {
     int rc = pawl__loop_check(loop);
@@ -36,6 +46,7 @@ int pawl_remote_init(pawl_loop *loop, pawl_remote *r, pawl_remote_fn *fn, void *
     r->pawl__ref = 1;
     loop->pawl__refs++;
     loop->pawl__handles++;
+    loop->pawl__remote_pass = remote_pass;
     return 0;
 }
 

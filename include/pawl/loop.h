@@ -221,6 +221,8 @@ struct pawl_loop {
     _Atomic(pawl_remote *) pawl__remote_inbox; /* LIFO pushed by any thread */
     pawl_remote *pawl__remote_ready;           /* loop-owned, FIFO: next pass */
     pawl_remote *pawl__remote_delivering;      /* the pass being delivered */
+    void (*pawl__remote_pass)(pawl_loop *, int); /* set by the first remote
+                                                    (src/remote.c) */
     atomic_int pawl__notified;  /* a platform notify is in flight */
     pawl_platform *pawl__platform;
     pawl_alloc_fn *pawl__alloc; /* NULL: pawl_default_alloc */
