@@ -65,16 +65,25 @@ void pawl_cortexm_tick(void)
     if (p == NULL)
         return;
     uint32_t low = p->pawl__ms_low + 1u;
-    p->pawl__ms_low = low;
-    if (low == 0)
-        p->pawl__ms_high = p->pawl__ms_high + 1u;
+    if (low != 0) {
+        p->pawl__ms_low = low;
+        return;
+    }
+    /* The carry: both words change.  Masked, so that a handler of higher
+     * priority than SysTick's cannot read the pair half-updated (thread
+     * mode cannot anyway: it never runs inside this handler). */
+    uint32_t primask = irq_save();
+    p->pawl__ms_low = 0;
+    p->pawl__ms_high = p->pawl__ms_high + 1u;
+    irq_restore(primask);
 }
 
 uint64_t pawl_cortexm_now_ms(const pawl_cortexm_platform *p)
 {
     /* The two words are read without masking interrupts: if the high
      * word changed while the low one was read, a carry happened in
-     * between and the pair is read again. */
+     * between and the pair is read again.  (The carry itself is made
+     * under a mask, so no context sees the pair half-updated.) */
     uint32_t high, low;
     do {
         high = p->pawl__ms_high;
