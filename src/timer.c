@@ -57,51 +57,38 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
  * `deadline` must be >= the loop's now, which is >= the wheel's elapsed
  * tick: every caller arms for now or later.
  */
-/* Count a timer just armed, wherever it was linked. */
-static inline void timer_count(pawl_loop *loop, const pawl_timer *t)
+/* Stage a node for `deadline` and count it (the wheel's count includes
+ * staged nodes): the timers and the pass's mark. */
+static void stage(pawl_loop *loop, pawl_wheel_node *n, uint64_t deadline)
 {
+    n->pawl__deadline = deadline;
+    pawl__ring_append(&loop->pawl__timers_staged, &n->pawl__link);
     loop->pawl__wheel.pawl__count++;
-    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
-        loop->pawl__timers_unref++;
 }
 
 static inline void timer_arm(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
 {
-    t->pawl__node.pawl__deadline = deadline;
-    pawl__ring_append(&loop->pawl__timers_staged, &t->pawl__node.pawl__link);
-    timer_count(loop, t);
+    stage(loop, &t->pawl__node, deadline);
+    if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
+        loop->pawl__timers_unref++;
 }
 
-/* File the staging ring into the wheel, in arm order. */
-static void timers_flush(pawl_loop *loop)
+/* File the staging ring into the wheel, in arm order.  Every staged
+ * deadline is >= the now of its arm, which is >= the wheel's elapsed tick
+ * then and now (only a timers pass moves it, and never beyond now). */
+static inline void timers_flush(pawl_loop *loop)
 {
-    pawl_wheel_link *head = &loop->pawl__timers_staged;
-    pawl_wheel *w = &loop->pawl__wheel;
-    pawl_wheel_link *l = head->pawl__next;
-    if (l == head)
-        return;
-    pawl__ring_init(head);
-    /* Every staged deadline is >= the now of its arm, which is >= the
-     * wheel's elapsed tick then and now (only a timers pass moves it, and
-     * never beyond now). */
-    uint64_t elapsed = w->pawl__elapsed;
-    while (l != head) {
-        pawl_wheel_link *next = l->pawl__next;
-        pawl_wheel_node *n = (pawl_wheel_node *)(void *)l;
-        assert(n->pawl__deadline >= elapsed);
-        pawl__wheel_link(w, n, pawl__wheel_index(elapsed, n->pawl__deadline));
-        l = next;
-    }
+    if (!pawl__ring_empty(&loop->pawl__timers_staged))
+        pawl__wheel_file_ring(&loop->pawl__wheel, &loop->pawl__timers_staged);
 }
 
 /* Arm straight into the wheel (a re-arm during the timers pass, which may
- * have to land before the pass's mark): flush first, to keep arm order. */
-static inline void timer_arm_now(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
+ * have to land before the pass's mark): staged behind the timers armed
+ * before it, and filed with them, to keep arm order. */
+static void timer_arm_now(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
 {
-    timers_flush(loop);
-    t->pawl__node.pawl__deadline = deadline;
-    pawl__wheel_file(&loop->pawl__wheel, &t->pawl__node);
-    timer_count(loop, t);
+    timer_arm(loop, t, deadline);
+    pawl__wheel_file_ring(&loop->pawl__wheel, &loop->pawl__timers_staged);
 }
 
 /* Unlink from the wheel or the staging ring alike. */
@@ -265,33 +252,33 @@ void pawl__timers_run(pawl_loop *loop)
 {
     pawl_wheel *w = &loop->pawl__wheel;
     uint64_t now = loop->pawl__now_ms;
-    timers_flush(loop);
     if (w->pawl__count == 0) {
         /* Nothing armed: only the elapsed tick moves (occupancy bits left
-         * set by cancels name empty slots, which every search skips). */
-        if (now > w->pawl__elapsed)
-            w->pawl__elapsed = now;
+         * set by cancels name empty slots, which every search skips).
+         * now >= elapsed: the platform's clock never goes back. */
+        w->pawl__elapsed = now;
         return;
     }
+    /* The mark goes behind every timer armed before the pass. */
     pawl_wheel_node *mark = &loop->pawl__timer_mark;
-    pawl__wheel_insert(w, mark, now);
+    stage(loop, mark, now);
+    pawl__wheel_file_ring(w, &loop->pawl__timers_staged);
+    /* The level-0 slot of the elapsed tick holds exactly the nodes due at
+     * that tick, which are the earliest there can be: pop them straight
+     * off (the slot stays the same until the wheel is asked again); ask
+     * the wheel (which also cascades) only when it is empty. */
+    pawl_wheel_link *head = &w->pawl__heads[w->pawl__elapsed & WHEEL_MASK];
     for (;;) {
-        /* The level-0 slot of the elapsed tick holds exactly the nodes due
-         * at that tick, which are the earliest there can be: pop them
-         * straight off (the slot stays the same until the wheel is asked
-         * again); ask the wheel (which also cascades) only when it is
-         * empty. */
-        pawl_wheel_link *head = &w->pawl__heads[w->pawl__elapsed & WHEEL_MASK];
-        pawl_wheel_link *l;
-        while ((l = head->pawl__next) != head) {
-            pawl_wheel_node *n = (pawl_wheel_node *)(void *)l;
+        pawl_wheel_link *l = head->pawl__next;
+        pawl_wheel_node *n;
+        if (l != head) {
+            n = (pawl_wheel_node *)(void *)l; /* the link is the first member */
             pawl__wheel_remove(w, n);
-            if (n == mark)
-                return;
-            run_timer(loop, PAWL_CONTAINER_OF(n, pawl_timer, pawl__node), now);
+        } else {
+            n = pawl_wheel_expire(w, now);
+            assert(n != NULL); /* the mark is due now */
+            head = &w->pawl__heads[w->pawl__elapsed & WHEEL_MASK];
         }
-        pawl_wheel_node *n = pawl_wheel_expire(w, now);
-        assert(n != NULL); /* the mark is due now */
         if (n == mark)
             return;
         run_timer(loop, PAWL_CONTAINER_OF(n, pawl_timer, pawl__node), now);

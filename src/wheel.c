@@ -101,105 +101,200 @@
  * ring through a head kept in the wheel, so cancel unlinks a node without
  * finding its slot (the head's position in the array gives the bit to
  * clear when the slot empties): insert and cancel are straight-line code
- * but for one branch each (src/wheel_impl.h).  The price is
- * next_deadline, exact only after scanning the one earliest slot when it
- * is above level 0 (O(k) in that slot's length), and the cascades.
+ * but for one branch each (wheel_index below, src/wheel_impl.h).  The
+ * price is next_deadline, exact only after scanning the one earliest slot
+ * when it is above level 0 (O(k) in that slot's length), and the
+ * cascades.
+ *
+ * The bitmaps are machine words, one a level on a 64-bit core and two on
+ * a 32-bit one, so that a microcontroller never does 64-bit bit
+ * arithmetic; ticks stay 64-bit.  One loop (pawl__wheel_file_ring) files
+ * both a cascaded slot and the timers' staging ring (src/timer.c), so a
+ * small build has one copy of it.
  */
 #include "pawl/wheel.h"
+
+#include <assert.h>
 
 #include "pawl/error.h"
 #include "wheel_impl.h"
 
-/* The level tables of wheel_impl.h. */
+/* pawl__heads index of no slot: what the searches return when they find
+ * none. */
+#define WHEEL_NONE (PAWL_WHEEL_LEVELS * WHEEL_SLOTS)
+
+/* ---- bits --------------------------------------------------------------- */
+
+static inline unsigned ctz_word(pawl__wheel_word x) /* x != 0 */
+{
+#if defined(__GNUC__) && PAWL_WHEEL_WORD_MAX == UINT_MAX
+    return (unsigned)__builtin_ctz(x);
+#elif defined(__GNUC__) && PAWL_WHEEL_WORD_MAX == ULONG_MAX
+    return (unsigned)__builtin_ctzl(x);
+#elif defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    for (unsigned shift = WHEEL_WORD_BITS / 2; shift > 0; shift >>= 1) {
+        if ((x & (((pawl__wheel_word)1 << shift) - 1)) == 0) {
+            x >>= shift;
+            n += shift;
+        }
+    }
+    return n;
+#endif
+}
+
+/* The occupancy word of slot `i`, and its bit there. */
+#define OCC_WORD(w, i) ((w)->pawl__occupied[(i) / WHEEL_WORD_BITS])
+#define OCC_BIT(i) ((pawl__wheel_word)1 << ((i) % WHEEL_WORD_BITS))
+
+/* ---- where a node goes -------------------------------------------------- */
+
+/* Where a deadline (>= elapsed) is filed: 64 * level + slot.  The level is
+ * the highest base-64 digit in which deadline and elapsed differ (0 if
+ * none); the slot is that digit of the deadline; out-of-range deadlines
+ * are parked. */
+#if defined(__OPTIMIZE_SIZE__)
+
+/* Small (-Os, a microcontroller): digit by digit, at most LEVELS rounds of
+ * shifts by a constant, which a 32-bit core does in a few instructions
+ * (by a variable amount, it does not). */
+static inline unsigned wheel_index(uint64_t elapsed, uint64_t deadline)
+{
+    unsigned i = 0;
+    for (uint64_t x = (deadline ^ elapsed) >> WHEEL_BITS; x != 0; x >>= WHEEL_BITS) {
+        deadline >>= WHEEL_BITS;
+        i += WHEEL_SLOTS;
+        if (i == PAWL_WHEEL_LEVELS * WHEEL_SLOTS)
+            return WHEEL_PARK_INDEX;
+    }
+    return i + ((unsigned)deadline & WHEEL_MASK);
+}
+
+#else
+
+/* Fast: no loop.  The top set bit of (deadline ^ elapsed) | WHEEL_MASK
+ * (or-ing in WHEEL_MASK makes it at least 5, which is level 0) indexes two
+ * tables: the shift of the level's digit (6 * level) and the level's first
+ * index in pawl__heads (64 * level).  Bits at or above WHEEL_RANGE_BITS
+ * are out of range (parked) and never looked up.  Two loads instead of a
+ * division by 6 and two multiplications. */
 #define PAWL__R6(x) x, x, x, x, x, x
-const unsigned char pawl__wheel_shift[64] = {
+static const unsigned char wheel_shift[64] = {
     PAWL__R6(0), PAWL__R6(6), PAWL__R6(12), PAWL__R6(18), PAWL__R6(24),
     PAWL__R6(30), PAWL__R6(36), PAWL__R6(42), PAWL__R6(48), PAWL__R6(54), 60, 60, 60, 60};
-const unsigned short pawl__wheel_base[64] = {
+static const unsigned short wheel_base[64] = {
     PAWL__R6(0), PAWL__R6(64), PAWL__R6(128), PAWL__R6(192), PAWL__R6(256),
     PAWL__R6(320), PAWL__R6(384), PAWL__R6(448), PAWL__R6(512), PAWL__R6(576),
     640, 640, 640, 640};
 #undef PAWL__R6
 
-/* ---- helpers ------------------------------------------------------------ */
-
-/* Bits strictly above `i` (0..63). */
-static uint64_t bits_above(unsigned i)
+static inline unsigned highbit64(uint64_t x) /* x != 0: top set bit */
 {
-    return i >= 63 ? 0 : ~UINT64_C(0) << (i + 1);
-}
-
-static unsigned digit(uint64_t tick, unsigned level)
-{
-    return (unsigned)((tick >> (WHEEL_BITS * level)) & WHEEL_MASK);
-}
-
-/* The first tick of slot `slot` of `level`, relative to `elapsed`. */
-static uint64_t slot_start(uint64_t elapsed, unsigned level, unsigned slot)
-{
-    if (level == WHEEL_TOP && slot == WHEEL_PARK_SLOT) {
-        uint64_t block = elapsed >> WHEEL_RANGE_BITS;
-        /* In the last block nothing is out of range: never occupied. */
-        if (block == (UINT64_MAX >> WHEEL_RANGE_BITS))
-            return PAWL_FOREVER;
-        return (block + 1) << WHEEL_RANGE_BITS;
-    }
-    unsigned shift = WHEEL_BITS * level;
-    uint64_t outer = ~((UINT64_C(1) << (shift + WHEEL_BITS)) - 1);
-    return (elapsed & outer) | ((uint64_t)slot << shift);
-}
-
-static bool slot_empty(const pawl_wheel *w, unsigned level, unsigned slot)
-{
-    return pawl__ring_empty(&w->pawl__heads[level * WHEEL_SLOTS + slot]);
-}
-
-/* The first non-empty slot among `bits` of `level`, or false.  Bits of
- * slots emptied by cancels are stale (see pawl__wheel_unlink): they are
- * skipped, and cleared in `clean` if it is not NULL. */
-static bool first_in(const pawl_wheel *w, pawl_wheel *clean, unsigned level, uint64_t bits,
-                     unsigned *slot)
-{
-    for (; bits != 0; bits &= bits - 1) {
-        unsigned s = pawl__ctz64(bits);
-        if (!slot_empty(w, level, s)) {
-            *slot = s;
-            return true;
+#if defined(__GNUC__)
+    return 63u ^ (unsigned)__builtin_clzll(x); /* one bsr on x86-64 */
+#else
+    unsigned n = 0;
+    for (unsigned shift = 32; shift > 0; shift >>= 1) {
+        if (x >> shift) {
+            x >>= shift;
+            n += shift;
         }
-        if (clean != NULL)
-            clean->pawl__occupied[level] &= ~(UINT64_C(1) << s);
     }
-    return false;
+    return n;
+#endif
+}
+
+static inline unsigned wheel_index(uint64_t elapsed, uint64_t deadline)
+{
+    unsigned top = highbit64((deadline ^ elapsed) | WHEEL_MASK);
+    if (top >= WHEEL_RANGE_BITS)
+        return WHEEL_PARK_INDEX;
+    return wheel_base[top] + ((unsigned)(deadline >> wheel_shift[top]) & WHEEL_MASK);
+}
+
+#endif
+
+/* Append `n` to the list of slot `i`. */
+static inline void wheel_link(pawl_wheel *w, pawl_wheel_node *n, unsigned i)
+{
+    pawl__ring_append(&w->pawl__heads[i], &n->pawl__link);
+    OCC_WORD(w, i) |= OCC_BIT(i);
+}
+
+void pawl__wheel_file_ring(pawl_wheel *w, pawl_wheel_link *head)
+{
+    pawl_wheel_link *l = head->pawl__next;
+    pawl__ring_init(head);
+    /* (The list detached from `head` still ends at `head`: a node of a
+     * cascaded parking slot that is parked again is appended to `head`
+     * after its successor was read.) */
+    uint64_t elapsed = w->pawl__elapsed;
+    while (l != head) {
+        pawl_wheel_link *next = l->pawl__next;
+        pawl_wheel_node *n = (pawl_wheel_node *)(void *)l; /* link first */
+        assert(n->pawl__deadline >= elapsed);
+        wheel_link(w, n, wheel_index(elapsed, n->pawl__deadline));
+        l = next;
+    }
+}
+
+/* ---- the earliest slot -------------------------------------------------- */
+
+/* The first non-empty slot among pawl__heads[from .. to - 1], which lie in
+ * one level, or WHEEL_NONE.  Bits of slots emptied by cancels, pops and
+ * cascades are stale (see pawl__wheel_unlink): they are skipped, and
+ * cleared in `clean` if it is not NULL. */
+static unsigned first_in(const pawl_wheel *w, pawl_wheel *clean, unsigned from, unsigned to)
+{
+    while (from < to) {
+        pawl__wheel_word bits = OCC_WORD(w, from) >> (from % WHEEL_WORD_BITS);
+        if (bits == 0) {
+            from = (from / WHEEL_WORD_BITS + 1) * WHEEL_WORD_BITS; /* next word */
+            continue;
+        }
+        from += ctz_word(bits);
+        if (from >= to)
+            break;
+        if (!pawl__ring_empty(&w->pawl__heads[from]))
+            return from;
+        if (clean != NULL)
+            OCC_WORD(clean, from) &= ~OCC_BIT(from);
+        from++;
+    }
+    return WHEEL_NONE;
 }
 
 /* The earliest non-empty slot: the lowest level with an occupied slot at
  * or after elapsed's digit (every level-L slot precedes every level-L+1
- * slot), then the parking slot.  False if the wheel is empty.  `clean` is
- * `w` itself or NULL (for the const callers, which leave stale bits). */
-static bool earliest(const pawl_wheel *w, pawl_wheel *clean, unsigned *level, unsigned *slot)
+ * slot), then the parking slot; WHEEL_NONE if the wheel is empty.  Its
+ * first tick goes to *start (PAWL_FOREVER for none).  `clean` is `w`
+ * itself or NULL (for the const callers, which leave stale bits). */
+static unsigned earliest(const pawl_wheel *w, pawl_wheel *clean, uint64_t *start)
 {
-    uint64_t e = w->pawl__elapsed;
-    if (first_in(w, clean, 0, w->pawl__occupied[0] & (~UINT64_C(0) << digit(e, 0)), slot)) {
-        *level = 0;
-        return true;
-    }
-    for (unsigned l = 1; l < PAWL_WHEEL_LEVELS; l++) {
-        if (first_in(w, clean, l, w->pawl__occupied[l] & bits_above(digit(e, l)), slot)) {
-            *level = l;
-            return true;
+    uint64_t e = w->pawl__elapsed; /* shifted down to the level's digit */
+    uint64_t unit = 1;             /* the level's slot granularity, 64^L */
+    unsigned from = (unsigned)e & WHEEL_MASK; /* level 0: at or after */
+    for (unsigned base = 0; base < PAWL_WHEEL_LEVELS * WHEEL_SLOTS; base += WHEEL_SLOTS) {
+        unsigned i = first_in(w, clean, base + from, base + WHEEL_SLOTS);
+        if (i != WHEEL_NONE) {
+            /* elapsed with this level's digit replaced by the slot, and
+             * the lower digits zeroed */
+            *start = (w->pawl__elapsed & ~(unit * WHEEL_SLOTS - 1)) + (i - base) * unit;
+            return i;
         }
+        e >>= WHEEL_BITS;
+        unit <<= WHEEL_BITS;
+        from = ((unsigned)e & WHEEL_MASK) + 1; /* levels >= 1: strictly after */
     }
-    if (first_in(w, clean, WHEEL_TOP,
-                 w->pawl__occupied[WHEEL_TOP] & (UINT64_C(1) << WHEEL_PARK_SLOT), slot)) {
-        *level = WHEEL_TOP;
-        return true;
-    }
-    return false;
-}
-
-static pawl_wheel_node *node_of(pawl_wheel_link *l)
-{
-    return (pawl_wheel_node *)(void *)l; /* the link is the first member */
+    /* The parking slot starts at the next 2^36 block (e is elapsed's block
+     * now).  In the last block nothing is out of range (the slot is never
+     * occupied): the shift wraps to 0 there. */
+    unsigned i = first_in(w, clean, WHEEL_PARK_INDEX, WHEEL_PARK_INDEX + 1);
+    uint64_t next = (e + 1) << WHEEL_RANGE_BITS;
+    *start = i != WHEEL_NONE && next != 0 ? next : PAWL_FOREVER;
+    return i;
 }
 
 /* The smallest deadline on a non-empty slot's list. */
@@ -220,8 +315,8 @@ void pawl_wheel_init(pawl_wheel *w, uint64_t now)
 {
     w->pawl__elapsed = now;
     w->pawl__count = 0;
-    for (unsigned l = 0; l < PAWL_WHEEL_LEVELS; l++)
-        w->pawl__occupied[l] = 0;
+    for (unsigned k = 0; k < sizeof w->pawl__occupied / sizeof w->pawl__occupied[0]; k++)
+        w->pawl__occupied[k] = 0;
     for (unsigned i = 0; i < PAWL_WHEEL_LEVELS * WHEEL_SLOTS; i++)
         pawl__ring_init(&w->pawl__heads[i]);
 }
@@ -256,7 +351,9 @@ int pawl_wheel_insert(pawl_wheel *w, pawl_wheel_node *n, uint64_t deadline)
         return PAWL_EINVAL;
     if (n->pawl__link.pawl__next != NULL)
         return PAWL_EALREADY;
-    pawl__wheel_insert(w, n, deadline);
+    n->pawl__deadline = deadline < w->pawl__elapsed ? w->pawl__elapsed : deadline;
+    wheel_link(w, n, wheel_index(w->pawl__elapsed, n->pawl__deadline));
+    w->pawl__count++;
     return 0;
 }
 
@@ -272,21 +369,19 @@ int pawl_wheel_remove(pawl_wheel *w, pawl_wheel_node *n)
 
 uint64_t pawl_wheel_next_deadline(const pawl_wheel *w)
 {
-    unsigned level, slot;
-    if (!earliest(w, NULL, &level, &slot))
-        return PAWL_FOREVER;
-    if (level == 0)
-        return slot_start(w->pawl__elapsed, 0, slot);
+    uint64_t start;
+    unsigned i = earliest(w, NULL, &start);
+    if (i < WHEEL_SLOTS || i == WHEEL_NONE)
+        return start;
     /* A coarse slot: the earliest block, but not sorted within. */
-    return min_deadline(&w->pawl__heads[level * WHEEL_SLOTS + slot]);
+    return min_deadline(&w->pawl__heads[i]);
 }
 
 uint64_t pawl__wheel_next_wake(const pawl_wheel *w)
 {
-    unsigned level, slot;
-    if (!earliest(w, NULL, &level, &slot))
-        return PAWL_FOREVER;
-    return slot_start(w->pawl__elapsed, level, slot);
+    uint64_t start;
+    earliest(w, NULL, &start);
+    return start;
 }
 
 /*
@@ -296,18 +391,15 @@ uint64_t pawl__wheel_next_wake(const pawl_wheel *w)
 pawl_wheel_node *pawl_wheel_expire(pawl_wheel *w, uint64_t now)
 {
     for (;;) {
-        unsigned level, slot;
-        uint64_t start = PAWL_FOREVER;
-        bool any = earliest(w, w, &level, &slot);
-        if (any)
-            start = slot_start(w->pawl__elapsed, level, slot);
-        if (!any || start > now) {
+        uint64_t start;
+        unsigned i = earliest(w, w, &start);
+        if (i == WHEEL_NONE || start > now) {
             if (now > w->pawl__elapsed)
                 w->pawl__elapsed = now;
             return NULL;
         }
-        pawl_wheel_link *head = &w->pawl__heads[level * WHEEL_SLOTS + slot];
-        if (level == WHEEL_TOP && slot == WHEEL_PARK_SLOT) {
+        pawl_wheel_link *head = &w->pawl__heads[i];
+        if (i == WHEEL_PARK_INDEX) {
             /* Only parked nodes are left (every other slot precedes this
              * one): skip the empty blocks in one step, to the earliest
              * parked deadline or to now. */
@@ -315,20 +407,13 @@ pawl_wheel_node *pawl_wheel_expire(pawl_wheel *w, uint64_t now)
             start = first < now ? first : now;
         }
         w->pawl__elapsed = start;
-        if (level == 0) {
-            pawl_wheel_node *n = node_of(head->pawl__next);
+        if (i < WHEEL_SLOTS) {
+            pawl_wheel_node *n = (pawl_wheel_node *)(void *)head->pawl__next;
             pawl__wheel_remove(w, n);
             return n;
         }
-        /* Cascade: detach the list, re-file each node in list order. */
-        pawl_wheel_link *l = head->pawl__next;
-        pawl__ring_init(head);
-        w->pawl__occupied[level] &= ~(UINT64_C(1) << slot);
-        while (l != head) {
-            pawl_wheel_link *next = l->pawl__next;
-            pawl_wheel_node *n = node_of(l);
-            pawl__wheel_link(w, n, pawl__wheel_index(start, n->pawl__deadline));
-            l = next;
-        }
+        /* Cascade: re-file the list, in order, relative to the new elapsed
+         * tick (the slot's bit goes stale, like a pop's or a cancel's). */
+        pawl__wheel_file_ring(w, head);
     }
 }

@@ -25,6 +25,7 @@
 #ifndef PAWL_WHEEL_H
 #define PAWL_WHEEL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,11 +65,25 @@ typedef struct pawl_wheel_node {
 
 /* The wheel holds pointers into itself (each empty slot's head points at
  * itself): it must not be copied or moved after pawl_wheel_init. */
+/* The occupancy bitmaps' word: the machine word, so that a 32-bit core
+ * never works on 64-bit values.  (Define both only to build the wheel
+ * with narrower words than the machine's, as tests/CMakeLists.txt does to
+ * run the 32-bit path on a 64-bit host; the wheel and everything that
+ * includes this header must then agree.) */
+#ifndef PAWL_WHEEL_WORD
+#  define PAWL_WHEEL_WORD uintptr_t
+#  define PAWL_WHEEL_WORD_MAX UINTPTR_MAX
+#endif
+typedef PAWL_WHEEL_WORD pawl__wheel_word;
+
 typedef struct pawl_wheel {
     /* The wheel's current tick.  Every armed node's deadline is >= it. */
     uint64_t pawl__elapsed;
-    /* Bit i of level L: slot i of level L is non-empty. */
-    uint64_t pawl__occupied[PAWL_WHEEL_LEVELS];
+    /* Occupancy, one bit a slot, in machine words (so that a 32-bit core
+     * never works on 64-bit values): bit b of word k stands for slot
+     * pawl__heads[k * bits-per-word + b], and is set while that slot is
+     * non-empty (and maybe after, see src/wheel_impl.h). */
+    pawl__wheel_word pawl__occupied[PAWL_WHEEL_LEVELS * 64 / (sizeof(pawl__wheel_word) * CHAR_BIT)];
     /* The head of slot i of level L is pawl__heads[64 * L + i]: a ring
      * with the head in it, so that a node is unlinked without knowing its
      * slot.  Lists are FIFO: insertion appends before the head. */
