@@ -24,15 +24,6 @@ enum {
     PAWL__LINK_RUNNING = 3u
 };
 
-static inline int pawl__loop_check(const pawl_loop *loop)
-{
-    if (loop == NULL)
-        return PAWL_EINVAL;
-    if (loop->pawl__magic == PAWL__LOOP_OPEN)
-        return 0;
-    return loop->pawl__magic == PAWL__LOOP_CLOSED ? PAWL_ECLOSED : PAWL_EUNINIT;
-}
-
 #if defined(__GNUC__)
 #  define PAWL__LIKELY(x) __builtin_expect(!!(x), 1)
 #  define PAWL__UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -42,6 +33,27 @@ static inline int pawl__loop_check(const pawl_loop *loop)
 #  define PAWL__UNLIKELY(x) (x)
 #  define PAWL__NOINLINE
 #endif
+
+/* 0 for an open loop, else PAWL_EINVAL (NULL), PAWL_ECLOSED or
+ * PAWL_EUNINIT: what every call that takes a loop checks first.
+ * pawl__loop_validate (src/loop.c) is the same check out of line.
+ * Compiled for size, every check is a call to it, which is smaller than
+ * the test inline (gcc would keep an out-of-line copy of that in every
+ * file anyway); otherwise the test is inline. */
+int pawl__loop_validate(const pawl_loop *loop);
+
+static inline int pawl__loop_check(const pawl_loop *loop)
+{
+#if defined(__OPTIMIZE_SIZE__)
+    return pawl__loop_validate(loop);
+#else
+    if (loop == NULL)
+        return PAWL_EINVAL;
+    if (loop->pawl__magic == PAWL__LOOP_OPEN)
+        return 0;
+    return loop->pawl__magic == PAWL__LOOP_CLOSED ? PAWL_ECLOSED : PAWL_EUNINIT;
+#endif
+}
 
 /* Append to the run queue: three stores, no branch.  The task must not be
  * queued already. */
@@ -153,18 +165,17 @@ void pawl__immediates_run(pawl_loop *loop);
 /* ns / 10^6 by long division in 32-bit steps.  A 32-bit core has no
  * 64-bit divide, and the library routine it would call instead is 700
  * bytes of flash on a Cortex-M3.  10^6 = 2^6 * 15625: after the shift, the
- * 58 bits left are divided by 15625 (< 2^14) 18 bits at a time, so each
- * step's dividend, remainder * 2^18 + the next 18 bits, fits in 32 bits. */
+ * 58 bits left are divided by 15625 (< 2^14) in three steps: the top 26
+ * bits, then 16 bits at a time, so each step's dividend, remainder * 2^16
+ * + the next 16 bits, fits in 32 bits, and so does each quotient digit. */
 static inline uint64_t pawl__ns_to_ms_32(uint64_t ns)
 {
-    uint64_t x = ns >> 6, q = 0;
-    uint32_t r = 0;
-    for (int shift = 54; shift >= 0; shift -= 18) {
-        uint32_t d = r << 18 | (uint32_t)(x >> shift & 0x3FFFFu);
-        q = q << 18 | d / 15625u;
-        r = d % 15625u;
-    }
-    return q;
+    uint32_t hi = (uint32_t)(ns >> 38); /* (ns >> 6) >> 32 */
+    uint32_t lo = (uint32_t)(ns >> 6);
+    uint32_t d = (hi % 15625u) << 16 | lo >> 16;
+    uint32_t q = d / 15625u << 16;
+    d = (d % 15625u) << 16 | (lo & 0xFFFFu);
+    return (uint64_t)(hi / 15625u) << 32 | (q | d / 15625u);
 }
 
 /* The clock's nanoseconds in milliseconds (the timers' unit). */

@@ -19,26 +19,57 @@
 
 #include "internal.h"
 
-/* Marks the last microtask in the queue (NULL means "not queued"). */
-#define MT_END(loop) ((pawl_microtask *)(void *)(loop))
-
-int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
+/* pawl__loop_check of src/internal.h, out of line. */
+int pawl__loop_validate(const pawl_loop *loop)
 {
     if (loop == NULL)
         return PAWL_EINVAL;
-    pawl_loop_opts o = {0};
-    if (opts != NULL)
-        o = *opts;
-    if (o.await_budget > INT_MAX || (unsigned)o.backend > PAWL_BACKEND_URING)
+    if (loop->pawl__magic == PAWL__LOOP_OPEN)
+        return 0;
+    return loop->pawl__magic == PAWL__LOOP_CLOSED ? PAWL_ECLOSED : PAWL_EUNINIT;
+}
+
+/* Read the platform's clock into the iteration's cached time (one place,
+ * so that a 32-bit core has one copy of the ns -> ms conversion). */
+static void loop_read_clock(pawl_loop *loop)
+{
+    pawl_platform *p = loop->pawl__platform;
+    uint64_t ns = p->ops->now_ns(p);
+    loop->pawl__now_ns = ns;
+    loop->pawl__now_ms = pawl__ns_to_ms(ns);
+}
+
+int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
+{
+    if (loop == NULL || (opts != NULL && (opts->await_budget > INT_MAX ||
+                                          (unsigned)opts->backend > PAWL_BACKEND_URING)))
         return PAWL_EINVAL;
+    /* Zero is every field's initial value, and each option's default but
+     * those of the platform and the budgets (and the timer mark is an
+     * unarmed wheel node). */
     memset(loop, 0, sizeof *loop);
     loop->pawl__run_tail = &loop->pawl__run_head;
     atomic_init(&loop->pawl__remote_inbox, NULL);
     atomic_init(&loop->pawl__notified, 0);
-    if (o.platform != NULL) {
-        if (o.platform->ops == NULL)
+    if (opts != NULL) {
+        loop->pawl__platform = opts->platform;
+        /* NULL stands for pawl_default_alloc (src/alloc.c), so that a
+         * program that never allocates links no allocator (nor, in a
+         * PAWL_NO_MALLOC build, the static arena). */
+        loop->pawl__alloc = opts->alloc;
+        loop->pawl__alloc_ud = opts->alloc_ud;
+        loop->pawl__poll_budget = opts->poll_budget;
+        loop->pawl__await_budget = (int)opts->await_budget;
+        loop->pawl__warn = opts->warn;
+        loop->pawl__warn_ud = opts->warn_ud;
+        loop->pawl__promises.on_rejection = opts->on_rejection;
+        loop->pawl__promises.rejection_ud = opts->rejection_ud;
+        loop->pawl__promises.pool = opts->promise_pool;
+        loop->pawl__io.backend = (unsigned)opts->backend;
+    }
+    if (loop->pawl__platform != NULL) {
+        if (loop->pawl__platform->ops == NULL)
             return PAWL_EINVAL;
-        loop->pawl__platform = o.platform;
     } else {
 #if defined(PAWL_NO_OS)
         return PAWL_EINVAL; /* no system to take a clock from */
@@ -49,24 +80,13 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts)
         loop->pawl__platform = &loop->pawl__default_platform.base;
 #endif
     }
-    /* NULL stands for pawl_default_alloc (src/alloc.c), so that a program
-     * that never allocates links no allocator (nor, in a PAWL_NO_MALLOC
-     * build, the static arena). */
-    loop->pawl__alloc = o.alloc;
-    loop->pawl__alloc_ud = o.alloc_ud;
-    loop->pawl__poll_budget = o.poll_budget ? o.poll_budget : PAWL_DEFAULT_POLL_BUDGET;
-    loop->pawl__await_budget = (int)(o.await_budget ? o.await_budget : PAWL_DEFAULT_AWAIT_BUDGET);
-    loop->pawl__warn = o.warn;
-    loop->pawl__warn_ud = o.warn_ud;
-    loop->pawl__promises.on_rejection = o.on_rejection;
-    loop->pawl__promises.rejection_ud = o.rejection_ud;
-    loop->pawl__promises.pool = o.promise_pool;
-    loop->pawl__io.backend = (unsigned)o.backend;
+    if (loop->pawl__poll_budget == 0)
+        loop->pawl__poll_budget = PAWL_DEFAULT_POLL_BUDGET;
+    if (loop->pawl__await_budget == 0)
+        loop->pawl__await_budget = (int)PAWL_DEFAULT_AWAIT_BUDGET;
     loop->pawl__io.notify_fd = -1;
-    loop->pawl__now_ns = loop->pawl__platform->ops->now_ns(loop->pawl__platform);
-    loop->pawl__now_ms = pawl__ns_to_ms(loop->pawl__now_ns);
+    loop_read_clock(loop);
     pawl_wheel_init(&loop->pawl__wheel, loop->pawl__now_ms);
-    pawl_wheel_node_init(&loop->pawl__timer_mark);
     pawl__ring_init(&loop->pawl__immediates);
     pawl__ring_init(&loop->pawl__immediates_running);
     pawl__ring_init(&loop->pawl__timers_staged);
@@ -79,15 +99,14 @@ int pawl_loop_close(pawl_loop *loop)
     int rc = pawl__loop_check(loop);
     if (rc != 0)
         return rc;
-    if (loop->pawl__flags & PAWL__L_RUNNING)
-        return PAWL_EBUSY;
-    /* The JavaScript API's timers are the loop's own: they are dropped
-     * (as Node drops pending timers at exit).  Anything of yours is not. */
+    /* Busy while running or while anything of yours is alive (one test of
+     * the flag, the counts and the queue OR-ed together).  The JavaScript
+     * API's timers are the loop's own: they are dropped (as Node drops
+     * pending timers at exit); anything of yours is not. */
     const struct pawl__js_ops *js = loop->pawl__js_ops;
-    if (loop->pawl__live_tasks != 0 || loop->pawl__handles != 0 ||
-        pawl_wheel_count(&loop->pawl__wheel) != (js != NULL ? js->armed(loop) : 0) ||
-        loop->pawl__mt_head != NULL ||
-        loop->pawl__promises.live_promises != 0)
+    if (((loop->pawl__flags & PAWL__L_RUNNING) | loop->pawl__live_tasks | loop->pawl__handles |
+         (uintptr_t)loop->pawl__mt_head | loop->pawl__promises.live_promises) != 0 ||
+        pawl_wheel_count(&loop->pawl__wheel) != (js != NULL ? js->armed(loop) : 0))
         return PAWL_EBUSY;
     if (js != NULL)
         js->close(loop);
@@ -103,13 +122,17 @@ int pawl_loop_close(pawl_loop *loop)
     return 0;
 }
 
-int pawl_loop_alive(const pawl_loop *loop)
+/* pawl_loop_alive for a loop known to be open. */
+static int loop_alive(const pawl_loop *loop)
 {
-    if (pawl__loop_check(loop) != 0)
-        return 0;
     return loop->pawl__live_tasks != 0 || loop->pawl__refs != 0 ||
            pawl_wheel_count(&loop->pawl__wheel) > loop->pawl__timers_unref ||
            loop->pawl__mt_head != NULL;
+}
+
+int pawl_loop_alive(const pawl_loop *loop)
+{
+    return pawl__loop_check(loop) == 0 && loop_alive(loop);
 }
 
 uint64_t pawl_loop_now_ns(const pawl_loop *loop)
@@ -239,7 +262,13 @@ static void task_complete(pawl_loop *loop, pawl_task *t)
     pawl_task *joiner = t->pawl__joiner;
     if (joiner != NULL) {
         t->pawl__joiner = NULL;
-        pawl__wake_task(joiner);
+        /* The joiner is on this loop (pawl_task_join checks), and it is not
+         * RUNNING, since `t` is the one task that is: so it is WAITING and
+         * joins the run queue, or is QUEUED already, or has left the loop. */
+        uintptr_t link = joiner->pawl__link;
+        assert((link & PAWL__LINK_TAG) != PAWL__LINK_RUNNING);
+        if ((link & PAWL__LINK_TAG) == PAWL__LINK_WAITING)
+            pawl__run_push(loop, joiner);
     }
 }
 
@@ -279,28 +308,30 @@ static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t)
     cx.loop = loop;
     cx.task = t;
     pawl_gen st = t->pawl__state;
-    if ((st & (PAWL__T_CANCEL | PAWL__T_UNSTARTED)) == (PAWL__T_CANCEL | PAWL__T_UNSTARTED)) {
-        /* Canceled before it ever ran: it never runs, not even its cleanup
-         * section, which may rely on what the body would have set up. */
-        task_complete(loop, t);
-        return;
-    }
-    t->pawl__state = (pawl_gen)(st & ~(pawl_gen)PAWL__T_UNSTARTED);
-    do {
-        cx.pawl__budget = loop->pawl__await_budget;
-        cx.pawl__flags = (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) == PAWL__T_CANCEL
-                             ? PAWL__CX_CANCEL
-                             : 0u;
-        t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
-        pawl_poll r = t->pawl__poll(t, &cx);
-        if (r != PAWL_PENDING) {
-            /* A task leaves through PAWL_END or PAWL_EXIT, never by
-             * returning an error code (its results live in its struct). */
-            assert(r == PAWL_READY);
-            task_complete(loop, t);
-            return;
+    /* Canceled before it ever ran: it never runs, not even its cleanup
+     * section, which may rely on what the body would have set up. */
+    if ((st & (PAWL__T_CANCEL | PAWL__T_UNSTARTED)) != (PAWL__T_CANCEL | PAWL__T_UNSTARTED)) {
+        t->pawl__state = (pawl_gen)(st & ~(pawl_gen)PAWL__T_UNSTARTED);
+        for (;;) {
+            cx.pawl__budget = loop->pawl__await_budget;
+            cx.pawl__flags =
+                (t->pawl__state & (PAWL__T_CANCEL | PAWL__T_CLEANUP)) == PAWL__T_CANCEL
+                    ? PAWL__CX_CANCEL
+                    : 0u;
+            t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
+            pawl_poll r = t->pawl__poll(t, &cx);
+            if (r != PAWL_PENDING) {
+                /* A task leaves through PAWL_END or PAWL_EXIT, never by
+                 * returning an error code (its results live in its
+                 * struct). */
+                assert(r == PAWL_READY);
+                break;
+            }
+            if (!task_settle(loop, t, t->pawl__state))
+                return;
         }
-    } while (task_settle(loop, t, t->pawl__state));
+    }
+    task_complete(loop, t);
 }
 
 /*
@@ -310,6 +341,7 @@ static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t)
  * (unwinding sets CLEANUP) continues in the general case, which skips the
  * cancel-before-start check since the task has started.
  */
+#if !defined(__OPTIMIZE_SIZE__)
 static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t, int await_budget,
                              uintptr_t running, uintptr_t waiting)
 {
@@ -345,14 +377,30 @@ polled:
     if (loop->pawl__mt_head != NULL)
         pawl__microtasks_drain(loop);
 }
+#endif
 
-static void phase_tasks(pawl_loop *loop)
+/* Out of line, so that its registers serve the polls rather than the
+ * iteration around them (gcc on x86-64 then keeps one more of the values
+ * hoisted out of the loop in a register: one load less per hop). */
+static PAWL__NOINLINE void phase_tasks(pawl_loop *loop)
 {
+    pawl_task *t;
+#if defined(__OPTIMIZE_SIZE__)
+    /* Compiled for size, every poll takes the general path, task_poll_slow:
+     * the fast path saves a few cycles a poll and costs more flash than
+     * the general path itself. */
+    for (unsigned budget = loop->pawl__poll_budget; budget != 0; budget--) {
+        if ((t = pawl__run_pop(loop)) == NULL)
+            break;
+        task_poll_slow(loop, t);
+        if (loop->pawl__mt_head != NULL)
+            pawl__microtasks_drain(loop);
+    }
+#else
     /* One context for the fast path's polls; each poll sets its task and a
      * fresh budget, and nothing else in it changes (flags stay 0: canceled
      * polls take the slow path, which has its own context). */
     pawl_cx cx = {loop, NULL, 0, 0u};
-    pawl_task *t;
     /* Fixed while the loop runs; kept in registers across the polls. */
     int await_budget = loop->pawl__await_budget;
     uintptr_t running = (uintptr_t)loop | PAWL__LINK_RUNNING;
@@ -362,38 +410,38 @@ static void phase_tasks(pawl_loop *loop)
             break;
         task_poll(loop, &cx, t, await_budget, running, waiting);
     }
+#endif
 }
 
 /* ---- the other phases -------------------------------------------------- */
 
-/* The earliest time the poll phase must wake up for (ns). */
-static uint64_t next_deadline(pawl_loop *loop)
+/* Wait on the platform (or the reactor) until the next timer is due or a
+ * remote wake arrives, and not at all if something is ready to run (or
+ * `mode` says never to block); then deliver remote wakes.  Order matters
+ * against pawl_wake_remote: the platform drains its notification first,
+ * then `notified` is cleared, then the inbox is taken; so a ring that
+ * lands after the inbox was taken finds `notified` clear and notifies
+ * again, and no ring is ever left waiting. */
+static int phase_poll(pawl_loop *loop, pawl_run_mode mode)
 {
-    if (loop->pawl__immediates_ref != 0)
-        return 0; /* unreferenced ones wait for a reason to wake, as in Node */
-    uint64_t d = pawl__timers_next_ns(loop);
-    return d == 0 ? 1 : d; /* 0 would mean "do not block" */
-}
-
-/* Wait until `deadline` (0: do not block) or a remote wake, then deliver
- * remote wakes.  Order matters against pawl_wake_remote: the platform
- * drains its notification first, then `notified` is cleared, then the
- * inbox is taken; so a ring that lands after the inbox was taken finds
- * `notified` clear and notifies again, and no ring is ever left waiting. */
-static int phase_poll(pawl_loop *loop, uint64_t deadline)
-{
-    int rc;
-    if (loop->pawl__io.open != 0) {
-        /* Descriptors are open: the reactor waits (src/io.c), and looks at
-         * them even when it must not block. */
-        rc = loop->pawl__io.poll(loop, deadline);
-    } else {
-        if (deadline == 0 && loop->pawl__remote_ready == NULL &&
-            atomic_load_explicit(&loop->pawl__notified, memory_order_acquire) == 0)
-            return 0; /* nothing to wait for, nothing rang, nothing left over */
-        pawl_platform *p = loop->pawl__platform;
-        rc = p->ops->wait(p, deadline);
+    /* Referenced immediates keep it from blocking; unreferenced ones wait
+     * for a reason to wake, as in Node. */
+    uint64_t deadline = 0; /* do not block */
+    if (mode != PAWL_RUN_NOWAIT && !(loop->pawl__flags & PAWL__L_STOP) &&
+        loop->pawl__run_head == 0 && loop->pawl__remote_ready == NULL &&
+        loop->pawl__immediates_ref == 0) {
+        deadline = pawl__timers_next_ns(loop);
+        if (deadline == 0)
+            deadline = 1; /* due now: look, but do not block */
+    } else if (loop->pawl__io.open == 0 && loop->pawl__remote_ready == NULL &&
+               atomic_load_explicit(&loop->pawl__notified, memory_order_acquire) == 0) {
+        return 0; /* no descriptors, nothing rang, nothing left over */
     }
+    /* With descriptors open, the reactor waits (src/io.c), and looks at
+     * them even when it must not block. */
+    pawl_platform *p = loop->pawl__platform;
+    int rc = loop->pawl__io.open != 0 ? loop->pawl__io.poll(loop, deadline)
+                                      : p->ops->wait(p, deadline);
     if (rc != 0)
         return rc;
     /* Only pawl_wake_remote sets `notified`, and only delivery fills the
@@ -410,24 +458,19 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
     int rc = pawl__loop_check(loop);
     if (rc != 0)
         return rc;
-    if (mode != PAWL_RUN_DEFAULT && mode != PAWL_RUN_ONCE && mode != PAWL_RUN_NOWAIT)
+    if ((unsigned)mode > PAWL_RUN_NOWAIT)
         return PAWL_EINVAL;
     if (loop->pawl__flags & PAWL__L_RUNNING)
         return PAWL_EBUSY;
-    pawl_platform *p = loop->pawl__platform;
-    if (!pawl_loop_alive(loop)) {
-        /* As libuv: a loop with nothing alive runs no phase at all, so an
-         * unreferenced timer or immediate never runs on its own. */
-        loop->pawl__now_ns = p->ops->now_ns(p);
-        loop->pawl__now_ms = pawl__ns_to_ms(loop->pawl__now_ns);
-        loop->pawl__flags &= ~(uint32_t)PAWL__L_STOP;
-        return 0;
-    }
     loop->pawl__flags |= PAWL__L_RUNNING;
-    int result;
+    /* As libuv: a loop with nothing alive runs no phase at all (it only
+     * reads the clock), so an unreferenced timer or immediate never runs
+     * on its own.  After the first pass, `result` is 1 here. */
+    int result = loop_alive(loop);
     for (;;) {
-        loop->pawl__now_ns = p->ops->now_ns(p);
-        loop->pawl__now_ms = pawl__ns_to_ms(loop->pawl__now_ns);
+        loop_read_clock(loop);
+        if (result == 0)
+            break;
         loop->pawl__iterations++;
         /* Microtasks queued from outside the loop (Node's "main script")
          * run before anything else, as Node drains them before its first
@@ -439,27 +482,20 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
         /* Nothing left alive: end here, before the poll and check phases,
          * as libuv checks after its timers; so an unreferenced immediate
          * queued by the last timer does not run, as in Node. */
-        if (!pawl_loop_alive(loop)) {
+        if (!loop_alive(loop)) {
             result = 0;
             break;
         }
-        uint64_t deadline = 0;
-        if (mode != PAWL_RUN_NOWAIT && !(loop->pawl__flags & PAWL__L_STOP) &&
-            loop->pawl__run_head == 0 && loop->pawl__remote_ready == NULL &&
-            pawl_loop_alive(loop))
-            deadline = next_deadline(loop);
-        rc = phase_poll(loop, deadline);
+        rc = phase_poll(loop, mode);
         if (rc < 0) {
             result = rc;
             break;
         }
         if (loop->pawl__js_ops != NULL) /* the check phase */
             loop->pawl__js_ops->check(loop);
-        int alive = pawl_loop_alive(loop); /* a queued task is a live one */
-        if (mode != PAWL_RUN_DEFAULT || (loop->pawl__flags & PAWL__L_STOP) || !alive) {
-            result = alive;
+        result = loop_alive(loop); /* a queued task is a live one */
+        if (mode != PAWL_RUN_DEFAULT || (loop->pawl__flags & PAWL__L_STOP) || !result)
             break;
-        }
     }
     loop->pawl__flags &= ~(uint32_t)(PAWL__L_RUNNING | PAWL__L_STOP);
     return result;

@@ -82,8 +82,9 @@ pawl_poll pawl__task_unwind(pawl_cx *cx)
     pawl_task *t = cx->task;
     /* From the body: go to the cleanup section.  From inside the cleanup
      * section (PAWL_EXIT there): go past it to the end. */
-    t->pawl__lc = (t->pawl__state & PAWL__T_CLEANUP) ? PAWL__LC_FINISH : PAWL__LC_CLEANUP;
-    t->pawl__state |= PAWL__T_CLEANUP;
+    pawl_gen st = t->pawl__state;
+    t->pawl__lc = (pawl_lc)(PAWL__LC_CLEANUP + (st / PAWL__T_CLEANUP & 1u)); /* FINISH is CLEANUP + 1 */
+    t->pawl__state = (pawl_gen)(st | PAWL__T_CLEANUP);
     cx->pawl__flags &= ~(unsigned)PAWL__CX_CANCEL;
     return PAWL_PENDING; /* the executor sees the marker and polls again */
 }

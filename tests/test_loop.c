@@ -400,8 +400,9 @@ static void microtasks_drain_after_each_remote_callback(void **state)
 
 /* The 32-bit cores' ns -> ms conversion (long division in 32-bit steps)
  * agrees with a plain 64-bit division everywhere it can go wrong: around
- * each of its 18-bit digit boundaries, at millisecond edges, at the top of
- * the range, and at a spread of other values. */
+ * every bit (so around each of its digit boundaries), where every step
+ * leaves the largest remainder, at millisecond edges, at the top of the
+ * range, and at a spread of other values. */
 static void ns_to_ms_in_32_bit_steps_matches_division(void **state)
 {
     (void)state;
@@ -410,6 +411,17 @@ static void ns_to_ms_in_32_bit_steps_matches_division(void **state)
                        (uint64_t)UINT32_MAX * 1000000u, ((uint64_t)1 << 32) * 1000000u};
     for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
         assert_int_equal(pawl__ns_to_ms_32(edge[i]), edge[i] / 1000000u);
+    /* The top digit is ns >> 38; the next two are 16 bits each.  A top
+     * digit of 15625 k + 15624 and all ones below leave remainder 15624
+     * (the largest) at every step. */
+    uint32_t top[] = {0, 15624, 2 * 15625 - 1, 15625, (1u << 26) - 1,
+                      (1u << 26) / 15625 * 15625 - 1};
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++) {
+        uint64_t v = (uint64_t)top[i] << 38 | (((uint64_t)1 << 38) - 1);
+        assert_int_equal(pawl__ns_to_ms_32(v), v / 1000000u);
+        v &= ~(uint64_t)0x3FFFFFu; /* the last digit 0 */
+        assert_int_equal(pawl__ns_to_ms_32(v), v / 1000000u);
+    }
     for (int bit = 0; bit < 64; bit++) {
         uint64_t b = (uint64_t)1 << bit;
         uint64_t around[] = {b - 1, b, b + 1, b | (b - 1), b * 3 / 2};

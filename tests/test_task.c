@@ -591,6 +591,29 @@ static void cancel_of_a_joiner_gives_its_registration_back(void **state)
     assert_int_equal(j2.rc, 0);
 }
 
+/* The target finishes while its joiner is already queued (here by a
+ * cancel): the joiner stays queued once, and its next poll sees the cancel
+ * (then its cleanup section runs in a poll of its own). */
+static void join_target_finishing_while_its_joiner_is_queued(void **state)
+{
+    env *e = *state;
+    event ev = {0};
+    waiter w;
+    waiter_start(e, &w, &ev, 1);
+    joiner j;
+    joiner_start(e, &j, &w.task);
+    assert_int_equal(run_nowait(e), 1);
+    event_fire(&ev); /* w is queued first... */
+    assert_int_equal(pawl_task_cancel(&e->loop, &j.task), 0); /* ...then j */
+    assert_int_equal(pawl_task_get_state(&j.task), PAWL_TASK_QUEUED);
+    assert_int_equal(pawl_loop_run(&e->loop, PAWL_RUN_DEFAULT), 0);
+    assert_int_equal(pawl_task_get_state(&w.task), PAWL_TASK_DONE);
+    assert_int_equal(pawl_task_get_state(&j.task), PAWL_TASK_DONE);
+    assert_int_equal(j.polls, 3);
+    assert_int_equal(j.rc, PAWL_ECANCELED);
+    assert_int_equal(j.cleanups, 1);
+}
+
 /* A task with an awaiting cleanup section, and PAWL_EXIT in both parts. */
 typedef struct cleaner {
     pawl_task task;
@@ -891,6 +914,7 @@ int main(void)
         T(cancel_of_itself_takes_effect_at_the_next_await),
         T(cancel_of_a_task_on_another_loop_is_foreign),
         T(cancel_of_a_joiner_gives_its_registration_back),
+        T(join_target_finishing_while_its_joiner_is_queued),
         T(exit_skips_the_rest_of_the_body_but_runs_cleanup),
         T(exit_inside_cleanup_ends_the_task),
         T(cleanup_may_await_and_is_not_canceled_again),
