@@ -30,15 +30,19 @@
  *   ADOPT_JOB NewPromiseResolveThenableJob: resolving a promise p with a
  *             promise q queues this; it registers ADOPT on q.
  *   ADOPT     q settled: settle p the same way.  So adoption costs two
- *             turns after q settles, as in JavaScript.
- *   FINALLY   runs the handler; then, as Promise.prototype.finally does,
- *             R = Promise.resolve(result), P2 = R.then(THUNK), and the
- *             derived promise adopts P2.
- *   THUNK     finally's valueThunk / thrower: P2 gets the original outcome
- *             (held in P2's ctx) unless R rejected.
- *   ALL, SETTLED, ANY   one step of a combinator (index in the word).
- *   RACE      settle the race's promise if it is still pending.
- *   TIMEOUT   with_timeout's source settled first.
+ *             turns after q settles, as in JavaScript.  A step of race is
+ *             an ADOPT too: the first input to settle settles the race.
+ *   CALL      a job found in the target promise (u.h.err), so that only
+ *             programs which call finally link these two:
+ *     finally   runs the handler; then, as Promise.prototype.finally does,
+ *               R = Promise.resolve(result), P2 = R.then(thunk), and the
+ *               derived promise adopts P2.
+ *     thunk     finally's valueThunk / thrower: P2 gets the original
+ *               outcome (held in P2's ctx) unless R rejected.
+ *   OBJ       a job found in the target's state (its first member), so
+ *             that only programs which use them link these: one step of
+ *             all, allSettled or any (the input's index in the word);
+ *             with_timeout's source settled first.
  *   WAKE      a task awaiting the promise: woken at settle, never queued.
  *
  * Nothing recurses with the length of a chain: every step of settling and
@@ -74,21 +78,31 @@ enum {
 #define REF_ONE PAWL__P_REF
 #define REF_LIMIT 0xffffff00u /* the word at 2^24 - 1 references */
 
+/* Reaction kinds.  react() knows the jobs that every program with a
+ * `then` needs; the others are reached through a function pointer kept
+ * where the reaction points, so that a program which never calls finally,
+ * a combinator or with_timeout does not link their code (firmware counts
+ * the bytes). */
 enum {
-    R_THEN,
-    R_FINALLY,
-    R_THUNK,
-    R_ADOPT_JOB,
-    R_ADOPT,
-    R_ALL,
-    R_SETTLED,
-    R_ANY,
-    R_RACE,
-    R_TIMEOUT,
-    R_WAKE,
+    R_THEN,      /* b: the derived promise, with the handlers */
+    R_ADOPT_JOB, /* b: the promise that adopts a */
+    R_ADOPT,     /* b: settled as a is, if still pending (adopt, race) */
+    R_CALL,      /* b: a derived promise whose u.h.err is the job
+                    (promise_job_fn): finally's handler, its thunk */
+    R_OBJ,       /* b: a state whose first member is the job (obj_job_fn):
+                    a combinator's step, with_timeout's */
+    R_WAKE,      /* a: the awaiting task, gen in the index bits */
     R_KIND_MASK = 15
 };
 #define R_INDEX_SHIFT 4
+
+/* R_CALL's job: `src` settled; `d` is the reaction's target. */
+typedef void promise_job_fn(pawl_promise *src, pawl_promise *d);
+
+/* R_OBJ's job: `src` settled, or, if NULL, the reaction is dropped unrun
+ * (its source died pending).  Either way it lets go of the reaction's
+ * reference to its state. */
+typedef void obj_job_fn(pawl_reaction *r, pawl_promise *src);
 
 static inline unsigned state_of(const pawl_promise *p)
 {
@@ -101,7 +115,8 @@ static inline void ref(pawl_promise *p)
     p->pawl__word += REF_ONE;
 }
 
-/* Value kinds that hold a reference. */
+#if !defined(__OPTIMIZE_SIZE__)
+/* Value kinds that hold a reference (at -Os, only value_ref looks). */
 #define COUNTED_KINDS                                                        \
     ((1u << PAWL_V_OBJ) | (1u << PAWL_V_LIST) | (1u << PAWL_V_AGGREGATE) |   \
      (1u << PAWL_V_PROMISE))
@@ -110,11 +125,19 @@ static inline bool counted(pawl_value v)
 {
     return v.kind < 16 && ((1u << v.kind) & COUNTED_KINDS) != 0;
 }
+#endif
 
-/* pawl_value_dup, with the plain kinds (no reference) inline. */
-static inline pawl_value dup(pawl_value v)
+static void value_ref(const pawl_value *v);
+
+/* *to = *from, with a second reference (pawl_value_dup in place): the
+ * plain kinds inline (at -Os, one copy of the test, in value_ref). */
+static inline void copy_ref(pawl_value *to, const pawl_value *from)
 {
-    return counted(v) ? pawl_value_dup(v) : v;
+    *to = *from;
+#if !defined(__OPTIMIZE_SIZE__)
+    if (counted(*to))
+#endif
+        value_ref(to);
 }
 
 static inline pawl_reaction *next_of(const pawl_reaction *r)
@@ -157,18 +180,18 @@ static int promises_ready(pawl_loop *loop)
     if (PAWL__LIKELY(ps->ready))
         return 0;
     pawl_promise_pool *pool = ps->pool;
-    if (pool != NULL && ((pool->promises == NULL && pool->n_promises != 0) ||
-                         (pool->reactions == NULL && pool->n_reactions != 0)))
-        return PAWL_EINVAL;
-    ps->react = react;
-    ps->close = promises_close;
-    pawl_microtask_init(&ps->report, report_run, loop);
     if (pool != NULL) { /* carved like a slab, and never grown */
+        if ((pool->promises == NULL && pool->n_promises != 0) ||
+            (pool->reactions == NULL && pool->n_reactions != 0))
+            return PAWL_EINVAL;
         ps->promise_blocks.carve = (char *)pool->promises;
         ps->promise_blocks.end = (char *)(pool->promises + pool->n_promises);
         ps->reaction_blocks.carve = (char *)pool->reactions;
         ps->reaction_blocks.end = (char *)(pool->reactions + pool->n_reactions);
     }
+    ps->react = react;
+    ps->close = promises_close;
+    pawl_microtask_init(&ps->report, report_run, loop);
     ps->ready = 1;
     return 0;
 }
@@ -236,8 +259,9 @@ static inline void give(struct pawl__blocks *bl, void *block)
     bl->free = f;
 }
 
-/* The error a failed take reports: the pool's, or the allocator's. */
-static int no_memory(const pawl_loop *loop)
+/* The error a failed take reports: the pool's, or the allocator's.  Out
+ * of line: it is only ever on a failure path, and a dozen of them share it. */
+static PAWL__NOINLINE int no_memory(const pawl_loop *loop)
 {
     return loop->pawl__promises.pool != NULL ? PAWL_ENOSPC : PAWL_ENOMEM;
 }
@@ -288,6 +312,18 @@ static inline pawl_promise *promise_make(pawl_loop *loop, uint32_t flags, uint32
     pawl_promise *p = take(loop, &loop->pawl__promises.promise_blocks, sizeof(pawl_promise));
     if (PAWL__LIKELY(p != NULL))
         promise_init(p, loop, flags, refs);
+    return p;
+}
+
+/* A pending promise as promise_make's and a reaction in *r, or NULL with
+ * nothing taken. */
+static pawl_promise *promise_make_with_reaction(pawl_loop *loop, uint32_t flags, uint32_t refs,
+                                                pawl_reaction **r)
+{
+    pawl_promise *p = NULL;
+    *r = reaction_new(loop);
+    if (*r != NULL && (p = promise_make(loop, flags, refs)) == NULL)
+        reaction_free(loop, *r);
     return p;
 }
 
@@ -356,15 +392,21 @@ static pawl_obj *obj_of(pawl_value v)
     }
 }
 
-pawl_value pawl_value_dup(pawl_value v)
+/* One more reference to what *v points at (nothing for the plain kinds). */
+static void value_ref(const pawl_value *v)
 {
-    pawl_obj *o = obj_of(v);
+    pawl_obj *o = obj_of(*v);
     if (o != NULL) {
         assert(o->pawl__refs < SIZE_MAX);
         o->pawl__refs++;
-    } else if (v.kind == PAWL_V_PROMISE && v.u.promise != NULL) {
-        ref(v.u.promise);
+    } else if (v->kind == PAWL_V_PROMISE && v->u.promise != NULL) {
+        ref(v->u.promise);
     }
+}
+
+pawl_value pawl_value_dup(pawl_value v)
+{
+    value_ref(&v);
     return v;
 }
 
@@ -530,15 +572,18 @@ static PAWL__NOINLINE void promise_dead(pawl_loop *loop, pawl_promise *p)
 
 /* `p` has just lost its last reference.  A settled promise with a plain
  * value is freed at once (the common case: nothing else to let go of),
- * anything else through the dead list. */
+ * anything else through the dead list (at -Os, everything: the dead list
+ * frees that case too). */
 static inline void last_ref(pawl_promise *p)
 {
+#if !defined(__OPTIMIZE_SIZE__)
     uint32_t w = p->pawl__word;
     if ((w & ST_MASK) != PAWL_PROMISE_PENDING && !(w & F_CTX_REF) &&
         !counted(p->pawl__u.value)) {
         promise_free(p->pawl__loop, p);
         return;
     }
+#endif
     promise_dead(p->pawl__loop, p);
 }
 
@@ -547,14 +592,19 @@ void pawl__promise_last_ref(pawl_promise *p)
     last_ref(p);
 }
 
-/* Drop one reference (pawl_promise_release, inline here). */
+/* Drop one reference (pawl_promise_release, inline here; at -Os, that
+ * very function). */
 static inline void unref(pawl_promise *p)
 {
     assert(p->pawl__word >= REF_ONE);
+#if defined(__OPTIMIZE_SIZE__)
+    pawl_promise_release(p);
+#else
     uint32_t w = p->pawl__word - REF_ONE;
     p->pawl__word = w;
     if (PAWL__UNLIKELY(w < REF_ONE))
         last_ref(p);
+#endif
 }
 
 int pawl_promise_retain(pawl_promise *p)
@@ -567,13 +617,15 @@ int pawl_promise_retain(pawl_promise *p)
     return 0;
 }
 
-typedef struct combinator combinator;
-static void reaction_release_target(pawl_reaction *r);
-
-/* Free a reaction that will never run (its source died pending). */
+/* Free a reaction that will never run (its source died pending), and
+ * let go of its reference to its target. */
 static void reaction_drop(pawl_loop *loop, pawl_reaction *r)
 {
-    reaction_release_target(r);
+    unsigned kind = r->pawl__word & R_KIND_MASK;
+    if (kind == R_OBJ)
+        (*(obj_job_fn **)r->pawl__b)(r, NULL);
+    else if (kind != R_WAKE)
+        unref(r->pawl__b);
     reaction_free(loop, r);
 }
 
@@ -735,24 +787,27 @@ static PAWL__NOINLINE void settle_reactions(pawl_loop *loop, pawl_promise *p, pa
         pawl_promise_release(p); /* the awaits' references; the caller holds one */
 }
 
-/* Settle the pending promise `p` with `v` (moved in; its REJECTED mark is
+/* Settle the pending promise `p` with `v` (moved in; its THROWN mark is
  * cleared): queue its reactions in registration order, wake its tasks.
- * Inline for the common case of one reaction that is not an await. */
-static inline void settle(pawl_promise *p, unsigned state, pawl_value v)
+ * Inline for the common case of one reaction that is not an await (at
+ * -Os, settle_reactions does that too). */
+static inline void settle(pawl_promise *p, unsigned state, const pawl_value *v)
 {
     assert(state_of(p) == PAWL_PROMISE_PENDING);
     pawl_reaction *r = p->pawl__head;
-    v.pawl__flags &= (uint16_t)~PAWL__V_THROWN;
-    p->pawl__u.value = v;
+    p->pawl__u.value = *v; /* (v may be &p->pawl__u.value) */
+    p->pawl__u.value.pawl__flags &= (uint16_t)~PAWL__V_THROWN;
     p->pawl__head = NULL;
     uint32_t w = (p->pawl__word & ~(uint32_t)ST_MASK) | state | F_RESOLVED;
     if (r == NULL) {
         p->pawl__word = w;
         if (state == PAWL_PROMISE_REJECTED && !(w & F_HANDLED))
             rejection_list(p);
+#if !defined(__OPTIMIZE_SIZE__)
     } else if (r->pawl__next == NULL && (r->pawl__word & R_KIND_MASK) != R_WAKE) {
         p->pawl__word = w + REF_ONE; /* the queued reaction's */
         pawl__microtask_push(p->pawl__loop, r, PAWL__MT_REACTION);
+#endif
     } else {
         p->pawl__word = w;
         settle_reactions(p->pawl__loop, p, r);
@@ -781,64 +836,68 @@ static inline void attach(pawl_promise *src, pawl_reaction *r)
 }
 
 /* JavaScript's promise resolve function for `p`, which is pending and not
- * yet resolved: `v` (moved in) fulfils it, adopts it (a promise), or, if
- * marked by pawl_throw, rejects it. */
-static int resolve_with(pawl_promise *p, pawl_value v)
+ * yet resolved: `*v` (moved in; it may be p's own value slot) fulfils it,
+ * adopts it (a promise), or, if marked by pawl_throw, rejects it. */
+static int resolve_with(pawl_promise *p, const pawl_value *v)
 {
-    if (v.pawl__flags & PAWL__V_THROWN) {
-        settle(p, PAWL_PROMISE_REJECTED, v);
-        return 0;
-    }
-    if (PAWL__LIKELY(v.kind != PAWL_V_PROMISE)) {
-        settle(p, PAWL_PROMISE_FULFILLED, v);
-        return 0;
-    }
-    pawl_promise *q = v.u.promise;
+    unsigned state = PAWL_PROMISE_REJECTED;
     int rc = 0;
-    const char *why = NULL;
-    if (q == NULL) {
-        rc = PAWL_EINVAL;
-        why = "resolved with a NULL promise";
-    } else if (q == p) {
-        rc = PAWL_ETYPE;
-        why = "a promise cannot be resolved with itself";
-    } else if (q->pawl__loop != p->pawl__loop) {
-        rc = PAWL_EFOREIGN;
-        why = "resolved with a promise of another loop";
-    } else {
-        pawl_reaction *r = reaction_new(p->pawl__loop);
-        if (r != NULL) {
-            /* NewPromiseResolveThenableJob: q's reference moves to the job. */
-            r->pawl__word = R_ADOPT_JOB;
-            r->pawl__a = q;
-            r->pawl__b = p;
-            ref(p);
-            p->pawl__word |= F_RESOLVED;
-            pawl__microtask_push(p->pawl__loop, r, PAWL__MT_REACTION);
-            return 0;
+    pawl_value error;
+    if (!(v->pawl__flags & PAWL__V_THROWN)) {
+        state = PAWL_PROMISE_FULFILLED;
+        if (PAWL__UNLIKELY(v->kind == PAWL_V_PROMISE)) {
+            pawl_promise *q = v->u.promise;
+            const char *why;
+            if (q == NULL) {
+                rc = PAWL_EINVAL;
+                why = "resolved with a NULL promise";
+            } else if (q == p) {
+                rc = PAWL_ETYPE;
+                why = "a promise cannot be resolved with itself";
+            } else if (q->pawl__loop != p->pawl__loop) {
+                rc = PAWL_EFOREIGN;
+                why = "resolved with a promise of another loop";
+            } else {
+                pawl_reaction *r = reaction_new(p->pawl__loop);
+                if (r != NULL) {
+                    /* NewPromiseResolveThenableJob: q's reference moves to
+                     * the job. */
+                    r->pawl__word = R_ADOPT_JOB;
+                    r->pawl__a = q;
+                    r->pawl__b = p;
+                    ref(p);
+                    p->pawl__word |= F_RESOLVED;
+                    pawl__microtask_push(p->pawl__loop, r, PAWL__MT_REACTION);
+                    return 0;
+                }
+                rc = no_memory(p->pawl__loop);
+                why = "no memory to adopt a promise";
+            }
+            pawl_promise_release(q);
+            error = pawl_error(rc, why);
+            v = &error;
+            state = PAWL_PROMISE_REJECTED;
         }
-        rc = no_memory(p->pawl__loop);
-        why = "no memory to adopt a promise";
     }
-    pawl_promise_release(q);
-    settle(p, PAWL_PROMISE_REJECTED, pawl_error(rc, why));
+    settle(p, state, v);
     return rc;
 }
 
-/* The outcome of settled `src` as a value to resolve with (a second
- * reference; marked rejected if it is a reason). */
-static inline pawl_value outcome_of(const pawl_promise *src)
+/* *to = the outcome of settled `src` as a value to resolve with (a second
+ * reference; marked thrown if it is a reason). */
+static inline void outcome_of(pawl_value *to, const pawl_promise *src)
 {
-    pawl_value v = dup(src->pawl__u.value);
-    if (state_of(src) == PAWL_PROMISE_REJECTED)
-        v.pawl__flags |= PAWL__V_THROWN;
-    return v;
+    uint16_t thrown = state_of(src) == PAWL_PROMISE_REJECTED ? PAWL__V_THROWN : 0;
+    copy_ref(to, &src->pawl__u.value);
+    to->pawl__flags |= thrown;
 }
 
 /* Settle `p` (pending) as `src` (settled) is. */
 static inline void settle_as(pawl_promise *p, const pawl_promise *src)
 {
-    settle(p, state_of(src), dup(src->pawl__u.value));
+    pawl_value v;
+    copy_ref(&v, &src->pawl__u.value);
+    settle(p, state_of(src), &v);
 }
 
 /* ---- the public constructors ------------------------------------------------ */
@@ -859,29 +918,27 @@ int pawl_promise_new(pawl_loop *loop, pawl_promise **out)
 
 static int settle_check(pawl_promise *p, pawl_value *v)
 {
-    if (p == NULL || (p->pawl__word & F_DERIVED)) {
+    int rc = p == NULL || (p->pawl__word & F_DERIVED) ? PAWL_EINVAL
+             : p->pawl__word & F_RESOLVED             ? PAWL_EALREADY
+                                                      : 0;
+    if (rc != 0)
         value_release(*v);
-        return PAWL_EINVAL;
-    }
-    if (p->pawl__word & F_RESOLVED) {
-        value_release(*v);
-        return PAWL_EALREADY;
-    }
-    v->pawl__flags &= (uint16_t)~PAWL__V_THROWN;
-    return 0;
+    else
+        v->pawl__flags &= (uint16_t)~PAWL__V_THROWN;
+    return rc;
 }
 
 int pawl_promise_resolve(pawl_promise *p, pawl_value v)
 {
     int rc = settle_check(p, &v);
-    return rc != 0 ? rc : resolve_with(p, v);
+    return rc != 0 ? rc : resolve_with(p, &v);
 }
 
 int pawl_promise_reject(pawl_promise *p, pawl_value reason)
 {
     int rc = settle_check(p, &reason);
     if (rc == 0)
-        settle(p, PAWL_PROMISE_REJECTED, reason);
+        settle(p, PAWL_PROMISE_REJECTED, &reason);
     return rc;
 }
 
@@ -902,7 +959,7 @@ int pawl_promise_resolved(pawl_loop *loop, pawl_value v, pawl_promise **out)
         value_release(v);
         return no_memory(loop);
     }
-    resolve_with(p, v);
+    resolve_with(p, &v);
     *out = p;
     return 0;
 }
@@ -919,7 +976,7 @@ int pawl_promise_rejected(pawl_loop *loop, pawl_value reason, pawl_promise **out
         value_release(reason);
         return no_memory(loop);
     }
-    settle(p, PAWL_PROMISE_REJECTED, reason);
+    settle(p, PAWL_PROMISE_REJECTED, &reason);
     *out = p;
     return 0;
 }
@@ -933,21 +990,48 @@ int pawl_promise_result(const pawl_promise *p, pawl_value *out)
 {
     if (p == NULL || out == NULL)
         return PAWL_EINVAL;
-    switch (state_of(p)) {
-    case PAWL_PROMISE_FULFILLED:
-        *out = pawl_value_dup(p->pawl__u.value);
-        return 0;
-    case PAWL_PROMISE_REJECTED:
-        *out = pawl_value_dup(p->pawl__u.value);
-        return PAWL_EREJECTED;
-    default:
+    unsigned st = state_of(p);
+    if (st == PAWL_PROMISE_PENDING)
         return PAWL_EAGAIN;
-    }
+    copy_ref(out, &p->pawl__u.value);
+    return st == PAWL_PROMISE_FULFILLED ? 0 : PAWL_EREJECTED;
 }
 
 /* ---- then / catch / finally -------------------------------------------------- */
 
-/* Fill in derived promise `d` and its reaction `r` on `p`, register it. */
+/* derive() when a block list needs a new slab (or is a spent pool), and
+ * at -Os always. */
+static PAWL__NOINLINE int derive_slow(pawl_promise *p, unsigned kind, pawl_handler_fn *h1,
+                                      pawl_handler_fn *h2, void *ctx, pawl_promise **out)
+{
+    pawl_loop *loop = p->pawl__loop;
+    pawl_reaction *r;
+    pawl_promise *d = promise_make_with_reaction(loop, F_DERIVED, out != NULL ? 2u : 1u, &r);
+    if (d == NULL)
+        return no_memory(loop);
+    d->pawl__u.h.ok = h1;
+    d->pawl__u.h.err = h2;
+    d->pawl__ctx = ctx;
+    r->pawl__word = kind;
+    r->pawl__a = p;
+    r->pawl__b = d;
+    attach(p, r);
+    if (out != NULL)
+        *out = d;
+    return 0;
+}
+
+#if defined(__OPTIMIZE_SIZE__)
+/* A derived promise of `p` and its reaction, registered: at -Os, the
+ * general path alone (the fast path below repeats it for speed). */
+static int derive(pawl_promise *p, unsigned kind, pawl_handler_fn *h1, pawl_handler_fn *h2,
+                  void *ctx, pawl_promise **out)
+{
+    return p != NULL ? derive_slow(p, kind, h1, h2, ctx, out) : PAWL_EINVAL;
+}
+#else
+/* derive_slow() with blocks at hand: the same, with promise_make's work
+ * done here. */
 static inline void derive_fill(pawl_promise *p, pawl_reaction *r, pawl_promise *d,
                                unsigned kind, pawl_handler_fn *h1, pawl_handler_fn *h2,
                                void *ctx, pawl_promise **out)
@@ -966,23 +1050,6 @@ static inline void derive_fill(pawl_promise *p, pawl_reaction *r, pawl_promise *
     attach(p, r);
     if (out != NULL)
         *out = d;
-}
-
-/* derive() when a block list needs a new slab (or is a spent pool). */
-static PAWL__NOINLINE int derive_slow(pawl_promise *p, unsigned kind, pawl_handler_fn *h1,
-                                      pawl_handler_fn *h2, void *ctx, pawl_promise **out)
-{
-    pawl_loop *loop = p->pawl__loop;
-    pawl_reaction *r = reaction_new(loop);
-    if (r == NULL)
-        return no_memory(loop);
-    pawl_promise *d = take(loop, &loop->pawl__promises.promise_blocks, sizeof *d);
-    if (d == NULL) {
-        reaction_free(loop, r);
-        return no_memory(loop);
-    }
-    derive_fill(p, r, d, kind, h1, h2, ctx, out);
-    return 0;
 }
 
 /* A derived promise of `p` and its reaction, registered.  `h1`, `h2` and
@@ -1005,6 +1072,7 @@ static inline int derive(pawl_promise *p, unsigned kind, pawl_handler_fn *h1,
     derive_fill(p, r, d, kind, h1, h2, ctx, out);
     return 0;
 }
+#endif
 
 int pawl_promise_then(pawl_promise *p, pawl_handler_fn *on_fulfilled,
                       pawl_handler_fn *on_rejected, void *ctx, pawl_promise **out)
@@ -1018,71 +1086,90 @@ int pawl_promise_catch(pawl_promise *p, pawl_handler_fn *on_rejected, void *ctx,
     return derive(p, R_THEN, NULL, on_rejected, ctx, out);
 }
 
+static void finally_job(pawl_promise *src, pawl_promise *d);
+
 int pawl_promise_finally(pawl_promise *p, pawl_finally_fn *fn, void *ctx, pawl_promise **out)
 {
     if (fn == NULL) /* as then(undefined, undefined): pass through */
         return derive(p, R_THEN, NULL, NULL, NULL, out);
-    /* The handler is stored as a pawl_handler_fn pointer and converted back
-     * before the call (a round trip C allows). */
-    return derive(p, R_FINALLY, (pawl_handler_fn *)(void (*)(void))fn, NULL, ctx, out);
+    /* The handler and the job are stored as pawl_handler_fn pointers and
+     * converted back before the call (a round trip C allows). */
+    return derive(p, R_CALL, (pawl_handler_fn *)(void (*)(void))fn,
+                  (pawl_handler_fn *)(void (*)(void))finally_job, ctx, out);
 }
 
-/* FINALLY: `src` settled; run the handler, then do what the spec's
- * thenFinally / catchFinally do with its result. */
+/* THUNK (R_CALL on P2 = R.then(valueThunk, thrower)): R settled; P2 gets
+ * the original outcome, kept in its ctx, unless R rejected. */
+static void thunk_job(pawl_promise *src, pawl_promise *p2)
+{
+    pawl_promise *orig = p2->pawl__ctx;
+    pawl_value out;
+    outcome_of(&out, state_of(src) == PAWL_PROMISE_REJECTED ? src : orig);
+    p2->pawl__ctx = NULL;
+    p2->pawl__word &= ~(uint32_t)F_CTX_REF;
+    pawl_promise_release(orig);
+    resolve_with(p2, &out);
+}
+
+/* FINALLY (R_CALL): `src` settled; run the handler, then do what the
+ * spec's thenFinally / catchFinally do with its result. */
 static void finally_job(pawl_promise *src, pawl_promise *d)
 {
     pawl_loop *loop = d->pawl__loop;
     pawl_finally_fn *fn = (pawl_finally_fn *)(void (*)(void))d->pawl__u.h.ok;
     pawl_value result = fn(d->pawl__ctx);
-    if (result.pawl__flags & PAWL__V_THROWN) { /* onFinally threw */
-        settle(d, PAWL_PROMISE_REJECTED, result);
-        return;
-    }
-    /* R = PromiseResolve(result) */
-    pawl_promise *R;
-    if (result.kind == PAWL_V_PROMISE && result.u.promise != NULL &&
-        result.u.promise->pawl__loop == loop) {
-        R = result.u.promise;
-    } else {
-        R = promise_make(loop, 0, 1);
-        if (R == NULL) {
+    if (!(result.pawl__flags & PAWL__V_THROWN)) {
+        /* R = PromiseResolve(result) */
+        pawl_promise *R;
+        if (result.kind == PAWL_V_PROMISE && result.u.promise != NULL &&
+            result.u.promise->pawl__loop == loop) {
+            R = result.u.promise;
+        } else if ((R = promise_make(loop, 0, 1)) != NULL) {
+            resolve_with(R, &result);
+        } else {
             value_release(result);
-            settle(d, PAWL_PROMISE_REJECTED, pawl_error(no_memory(loop), "finally: no memory"));
+        }
+        /* P2 = R.then(valueThunk, thrower): it carries the original outcome */
+        pawl_reaction *r;
+        pawl_promise *p2 =
+            R != NULL ? promise_make_with_reaction(loop, F_DERIVED | F_CTX_REF, 2, &r) : NULL;
+        if (p2 != NULL) {
+            ref(src);
+            p2->pawl__ctx = src;
+            p2->pawl__u.h.err = (pawl_handler_fn *)(void (*)(void))thunk_job;
+            r->pawl__word = R_CALL;
+            r->pawl__a = R;
+            r->pawl__b = p2;
+            attach(R, r);
+            pawl_promise_release(R);
+            d->pawl__u.value = pawl_promise_value(p2); /* in place of the handlers */
+            resolve_with(d, &d->pawl__u.value);
             return;
         }
-        resolve_with(R, result);
-    }
-    /* P2 = R.then(valueThunk, thrower): it carries the original outcome */
-    pawl_reaction *r = reaction_new(loop);
-    pawl_promise *p2 = r != NULL ? promise_make(loop, F_DERIVED | F_CTX_REF, 2) : NULL;
-    if (p2 == NULL) {
-        if (r != NULL)
-            reaction_free(loop, r);
         pawl_promise_release(R);
-        settle(d, PAWL_PROMISE_REJECTED, pawl_error(no_memory(loop), "finally: no memory"));
-        return;
+        result = pawl_error(no_memory(loop), "finally: no memory");
     }
-    ref(src);
-    p2->pawl__ctx = src;
-    r->pawl__word = R_THUNK;
-    r->pawl__a = R;
-    r->pawl__b = p2;
-    attach(R, r);
-    pawl_promise_release(R);
-    d->pawl__u.value = pawl_undefined();
-    resolve_with(d, pawl_promise_value(p2));
+    settle(d, PAWL_PROMISE_REJECTED, &result); /* onFinally threw, or no memory */
 }
 
 /* ---- combinators -------------------------------------------------------------- */
 
-struct combinator {
-    pawl_list list;         /* the LIST / AGGREGATE value's object: first */
+enum { C_ALL, C_SETTLED, C_ANY, C_RACE };
+
+typedef struct combinator {
+    obj_job_fn *run;        /* combinator_job: first, as R_OBJ reads it */
+    pawl_list list;         /* the LIST / AGGREGATE value's object */
     pawl_loop *loop;
     pawl_promise *result;   /* NULL once settled */
     size_t remaining;
     size_t bytes;
+    uint8_t settle_on;      /* the state of an input that settles it at once:
+                               REJECTED (all), FULFILLED (any), or 3, which
+                               no promise is in (allSettled) */
+    uint8_t mark;           /* flags of a rejected input's item:
+                               PAWL__V_REJECTED (allSettled), 0 */
     pawl_value items[];
-};
+} combinator;
 
 static void combinator_free(pawl_obj *o)
 {
@@ -1094,7 +1181,7 @@ static void combinator_free(pawl_obj *o)
 }
 
 /* Settle the combinator's promise (once) and let go of it. */
-static void combinator_settle(combinator *c, unsigned state, pawl_value v)
+static void combinator_settle(combinator *c, unsigned state, const pawl_value *v)
 {
     pawl_promise *res = c->result;
     c->result = NULL;
@@ -1102,46 +1189,40 @@ static void combinator_settle(combinator *c, unsigned state, pawl_value v)
     pawl_promise_release(res);
 }
 
-static pawl_value list_value(combinator *c, uint16_t kind)
+/* Every input has answered: all and allSettled fulfil with the list, any
+ * rejects with the aggregate of the reasons. */
+static void combinator_done(combinator *c)
 {
     c->list.pawl__obj.pawl__refs++;
-    pawl_value v = pawl__value(kind);
+    bool any = c->settle_on == PAWL_PROMISE_FULFILLED;
+    pawl_value v = pawl__value(any ? PAWL_V_AGGREGATE : PAWL_V_LIST);
     v.u.list = &c->list;
-    return v;
+    combinator_settle(c, any ? PAWL_PROMISE_REJECTED : PAWL_PROMISE_FULFILLED, &v);
 }
 
-static void combinator_step(unsigned kind, size_t i, pawl_promise *src, combinator *c)
+/* R_OBJ of all / allSettled / any: input i (the reaction's index) settled,
+ * or the reaction is dropped (src NULL). */
+static void combinator_job(pawl_reaction *r, pawl_promise *src)
 {
-    if (c->result == NULL)
-        return; /* already settled */
-    bool fulfilled = state_of(src) == PAWL_PROMISE_FULFILLED;
-    switch (kind) {
-    case R_ALL:
-        if (!fulfilled) {
-            combinator_settle(c, PAWL_PROMISE_REJECTED, dup(src->pawl__u.value));
-            return;
+    combinator *c = r->pawl__b;
+    if (src != NULL && c->result != NULL) {
+        unsigned st = state_of(src);
+        if (st == c->settle_on) {
+            pawl_value v;
+            copy_ref(&v, &src->pawl__u.value);
+            combinator_settle(c, st, &v);
+        } else {
+            pawl_value *item = &c->items[r->pawl__word >> R_INDEX_SHIFT];
+            copy_ref(item, &src->pawl__u.value);
+            if (st == PAWL_PROMISE_REJECTED)
+                item->pawl__flags |= c->mark;
+            if (--c->remaining == 0)
+                combinator_done(c);
         }
-        c->items[i] = dup(src->pawl__u.value);
-        if (--c->remaining == 0)
-            combinator_settle(c, PAWL_PROMISE_FULFILLED, list_value(c, PAWL_V_LIST));
-        return;
-    case R_SETTLED:
-        c->items[i] = dup(src->pawl__u.value);
-        if (!fulfilled)
-            c->items[i].pawl__flags |= PAWL__V_REJECTED;
-        if (--c->remaining == 0)
-            combinator_settle(c, PAWL_PROMISE_FULFILLED, list_value(c, PAWL_V_LIST));
-        return;
-    default: /* R_ANY */
-        if (fulfilled) {
-            combinator_settle(c, PAWL_PROMISE_FULFILLED, dup(src->pawl__u.value));
-            return;
-        }
-        c->items[i] = dup(src->pawl__u.value);
-        if (--c->remaining == 0)
-            combinator_settle(c, PAWL_PROMISE_REJECTED, list_value(c, PAWL_V_AGGREGATE));
-        return;
     }
+    assert(c->list.pawl__obj.pawl__refs > 0);
+    if (--c->list.pawl__obj.pawl__refs == 0)
+        combinator_free(&c->list.pawl__obj);
 }
 
 static int combine(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_promise **out,
@@ -1157,13 +1238,14 @@ static int combine(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_prom
             return PAWL_EFOREIGN;
     }
     combinator *c = NULL;
-    if (kind != R_RACE) {
+    if (kind != C_RACE) {
         if (n > (SIZE_MAX - sizeof *c) / sizeof(pawl_value))
             return PAWL_ENOMEM;
         size_t bytes = sizeof *c + n * sizeof(pawl_value);
         c = pawl__alloc(loop, bytes);
         if (c == NULL)
             return PAWL_ENOMEM;
+        c->run = combinator_job;
         pawl_obj_init(&c->list.pawl__obj, combinator_free);
         c->list.n = n;
         c->list.items = c->items;
@@ -1171,6 +1253,10 @@ static int combine(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_prom
         c->result = NULL;
         c->remaining = n;
         c->bytes = bytes;
+        c->settle_on = kind == C_ALL   ? PAWL_PROMISE_REJECTED
+                       : kind == C_ANY ? PAWL_PROMISE_FULFILLED
+                                       : 3;
+        c->mark = kind == C_SETTLED ? PAWL__V_REJECTED : 0;
         for (size_t i = 0; i < n; i++)
             c->items[i] = pawl_undefined();
     }
@@ -1192,23 +1278,20 @@ static int combine(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_prom
     for (size_t i = 0; i < n; i++) {
         pawl_reaction *r = rs;
         rs = next_of(r);
-        r->pawl__word = kind | (uintptr_t)i << R_INDEX_SHIFT;
         r->pawl__a = in[i];
         if (c != NULL) {
             c->list.pawl__obj.pawl__refs++;
+            r->pawl__word = R_OBJ | (uintptr_t)i << R_INDEX_SHIFT;
             r->pawl__b = c;
-        } else {
+        } else { /* race: each input's step is an adoption */
             ref(res);
+            r->pawl__word = R_ADOPT;
             r->pawl__b = res;
         }
         attach(in[i], r);
     }
-    if (n == 0 && c != NULL) { /* all([]), allSettled([]), any([]) settle now */
-        if (kind == R_ANY)
-            combinator_settle(c, PAWL_PROMISE_REJECTED, list_value(c, PAWL_V_AGGREGATE));
-        else
-            combinator_settle(c, PAWL_PROMISE_FULFILLED, list_value(c, PAWL_V_LIST));
-    }
+    if (n == 0 && c != NULL) /* all([]), allSettled([]), any([]) settle now */
+        combinator_done(c);
     if (c != NULL)
         pawl_obj_release(&c->list.pawl__obj); /* the reactions hold it now */
     *out = res;
@@ -1217,23 +1300,23 @@ static int combine(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_prom
 
 int pawl_promise_all(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_promise **out)
 {
-    return combine(loop, in, n, out, R_ALL);
+    return combine(loop, in, n, out, C_ALL);
 }
 
 int pawl_promise_all_settled(pawl_loop *loop, pawl_promise *const *in, size_t n,
                              pawl_promise **out)
 {
-    return combine(loop, in, n, out, R_SETTLED);
+    return combine(loop, in, n, out, C_SETTLED);
 }
 
 int pawl_promise_any(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_promise **out)
 {
-    return combine(loop, in, n, out, R_ANY);
+    return combine(loop, in, n, out, C_ANY);
 }
 
 int pawl_promise_race(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_promise **out)
 {
-    return combine(loop, in, n, out, R_RACE);
+    return combine(loop, in, n, out, C_RACE);
 }
 
 /* ---- delay and with_timeout --------------------------------------------------- */
@@ -1258,7 +1341,7 @@ static int delay_fire(pawl_loop *loop, pawl_timer *t)
     pawl_promise *p = s->p;
     pawl_value v = s->v;
     pawl__free(loop, s, sizeof *s);
-    resolve_with(p, v);
+    resolve_with(p, &v);
     pawl_promise_release(p);
     return PAWL_TIMER_STOP;
 }
@@ -1287,6 +1370,7 @@ int pawl_promise_delay(pawl_loop *loop, uint32_t ms, pawl_value v, pawl_promise 
 }
 
 typedef struct timeout_state {
+    obj_job_fn *run;        /* timeout_job: first, as R_OBJ reads it */
     pawl_obj obj;           /* one reference per holder: reaction, timer */
     pawl_timer timer;
     pawl_loop *loop;
@@ -1307,26 +1391,32 @@ static int timeout_fire(pawl_loop *loop, pawl_timer *t)
     pawl_promise *res = s->result;
     if (res != NULL) {
         s->result = NULL;
-        settle(res, PAWL_PROMISE_REJECTED, pawl_error(PAWL_ETIMEDOUT, "promise timed out"));
+        pawl_value e = pawl_error(PAWL_ETIMEDOUT, "promise timed out");
+        settle(res, PAWL_PROMISE_REJECTED, &e);
         pawl_promise_release(res);
     }
     pawl_obj_release(&s->obj); /* the timer's */
     return PAWL_TIMER_STOP;
 }
 
-/* TIMEOUT: the source settled (the timer may have fired already). */
-static void timeout_job(pawl_promise *src, timeout_state *s)
+/* R_OBJ of with_timeout: the source settled (the timer may have fired
+ * already), or the reaction is dropped (src NULL). */
+static void timeout_job(pawl_reaction *r, pawl_promise *src)
 {
-    if (pawl_timer_active(&s->timer)) {
-        pawl_timer_stop(s->loop, &s->timer);
-        pawl_obj_release(&s->obj); /* the timer's; the reaction still holds one */
+    timeout_state *s = r->pawl__b;
+    if (src != NULL) {
+        if (pawl_timer_active(&s->timer)) {
+            pawl_timer_stop(s->loop, &s->timer);
+            pawl_obj_release(&s->obj); /* the timer's; the reaction still holds one */
+        }
+        pawl_promise *res = s->result;
+        if (res != NULL) {
+            s->result = NULL;
+            settle_as(res, src);
+            pawl_promise_release(res);
+        }
     }
-    pawl_promise *res = s->result;
-    if (res != NULL) {
-        s->result = NULL;
-        settle_as(res, src);
-        pawl_promise_release(res);
-    }
+    pawl_obj_release(&s->obj); /* the reaction's */
 }
 
 int pawl_promise_with_timeout(pawl_promise *p, uint32_t ms, pawl_promise **out)
@@ -1337,21 +1427,20 @@ int pawl_promise_with_timeout(pawl_promise *p, uint32_t ms, pawl_promise **out)
     timeout_state *s = pawl__alloc(loop, sizeof *s);
     if (s == NULL)
         return PAWL_ENOMEM;
-    pawl_reaction *r = reaction_new(loop);
-    pawl_promise *res = r != NULL ? promise_make(loop, F_DERIVED, 2) : NULL;
+    pawl_reaction *r;
+    pawl_promise *res = promise_make_with_reaction(loop, F_DERIVED, 2, &r);
     if (res == NULL) {
-        if (r != NULL)
-            reaction_free(loop, r);
         pawl__free(loop, s, sizeof *s);
         return no_memory(loop);
     }
+    s->run = timeout_job;
     pawl_obj_init(&s->obj, timeout_free); /* the reaction's reference */
     s->obj.pawl__refs = 2;                 /* ... and the armed timer's */
     s->loop = loop;
     s->result = res;
     pawl_timer_init(&s->timer, timeout_fire);
     arm_like_set_timeout(loop, &s->timer, ms);
-    r->pawl__word = R_TIMEOUT;
+    r->pawl__word = R_OBJ;
     r->pawl__a = p;
     r->pawl__b = s;
     attach(p, r);
@@ -1360,25 +1449,6 @@ int pawl_promise_with_timeout(pawl_promise *p, uint32_t ms, pawl_promise **out)
 }
 
 /* ---- running reactions --------------------------------------------------------- */
-
-static void reaction_release_target(pawl_reaction *r)
-{
-    switch (r->pawl__word & R_KIND_MASK) {
-    case R_ALL:
-    case R_SETTLED:
-    case R_ANY:
-        pawl_obj_release(&((combinator *)r->pawl__b)->list.pawl__obj);
-        break;
-    case R_TIMEOUT:
-        pawl_obj_release(&((timeout_state *)r->pawl__b)->obj);
-        break;
-    case R_WAKE:
-        break;
-    default:
-        unref(r->pawl__b);
-        break;
-    }
-}
 
 /* THEN: the PromiseReactionJob.  Returns the reaction to run next, in
  * place of queueing it, when it would be alone in an empty queue (the
@@ -1393,7 +1463,11 @@ static inline pawl_reaction *then_job(pawl_promise *src, pawl_promise *d)
     if (fn != NULL)
         d->pawl__u.value = fn(d->pawl__ctx, src->pawl__u.value);
     else
-        d->pawl__u.value = outcome_of(src);
+        outcome_of(&d->pawl__u.value, src);
+#if defined(__OPTIMIZE_SIZE__)
+    /* -Os: the general path alone (the fast path below repeats settle) */
+    resolve_with(d, &d->pawl__u.value);
+#else
     const pawl_value *out = &d->pawl__u.value;
     pawl_reaction *next = d->pawl__head;
     if (PAWL__LIKELY(!(out->pawl__flags & PAWL__V_THROWN) && out->kind != PAWL_V_PROMISE)) {
@@ -1411,10 +1485,11 @@ static inline pawl_reaction *then_job(pawl_promise *src, pawl_promise *d)
             pawl__microtask_push(loop, next, PAWL__MT_REACTION);
             return NULL;
         }
-        settle(d, PAWL_PROMISE_FULFILLED, *out);
+        settle(d, PAWL_PROMISE_FULFILLED, out);
     } else {
-        resolve_with(d, *out);
+        resolve_with(d, out);
     }
+#endif
     unref(d);
     return NULL;
 }
@@ -1454,54 +1529,33 @@ static inline pawl_reaction *react_one(pawl_loop *loop, pawl_reaction *r)
         unref(src);
         return next;
     }
+    void *b = r->pawl__b;
     switch (kind) {
-    case R_FINALLY:
-        finally_job(src, r->pawl__b);
-        break;
-    case R_THUNK: {
-        pawl_promise *p2 = r->pawl__b;
-        pawl_promise *orig = p2->pawl__ctx;
-        pawl_value out = state_of(src) == PAWL_PROMISE_REJECTED
-                             ? pawl_throw(pawl_value_dup(src->pawl__u.value))
-                             : outcome_of(orig);
-        p2->pawl__ctx = NULL;
-        p2->pawl__word &= ~(uint32_t)F_CTX_REF;
-        pawl_promise_release(orig);
-        resolve_with(p2, out);
+    case R_ADOPT_JOB:
+        /* q.then(resolve_p, reject_p): the same reaction, now ADOPT.  The
+         * job's reference to q goes (attach takes one if q is settled). */
+        r->pawl__word = R_ADOPT;
+        attach(src, r);
+        unref(src);
+        return NULL;
+    case R_CALL: {
+        pawl_promise *d = b;
+        ((promise_job_fn *)(void (*)(void))d->pawl__u.h.err)(src, d);
+        unref(d);
         break;
     }
-    case R_ADOPT_JOB:
-        /* q.then(resolve_p, reject_p): the same reaction, now ADOPT. */
-        r->pawl__word = R_ADOPT;
-        mark_handled(src);
-        if (state_of(src) == PAWL_PROMISE_PENDING) {
-            r->pawl__next = src->pawl__head;
-            src->pawl__head = r;
-            pawl_promise_release(src); /* a pending source owns its list */
-        } else {
-            pawl__microtask_push(loop, r, PAWL__MT_REACTION); /* keeps its reference */
-        }
-        return NULL;
-    case R_ADOPT:
-    case R_RACE: {
-        pawl_promise *p = r->pawl__b;
+    case R_OBJ:
+        (*(obj_job_fn **)b)(r, src); /* lets go of b itself */
+        break;
+    default: { /* R_ADOPT */
+        assert(kind == R_ADOPT);
+        pawl_promise *p = b;
         if (state_of(p) == PAWL_PROMISE_PENDING)
             settle_as(p, src);
+        unref(p);
         break;
     }
-    case R_ALL:
-    case R_SETTLED:
-    case R_ANY:
-        combinator_step(kind, r->pawl__word >> R_INDEX_SHIFT, src, r->pawl__b);
-        break;
-    case R_TIMEOUT:
-        timeout_job(src, r->pawl__b);
-        break;
-    default:
-        assert(!"unknown reaction kind");
-        break;
     }
-    reaction_release_target(r);
     reaction_free(loop, r);
     unref(src);
     return NULL;
@@ -1509,8 +1563,9 @@ static inline pawl_reaction *react_one(pawl_loop *loop, pawl_reaction *r)
 
 /* ---- await ------------------------------------------------------------------------ */
 
-/* The task's registration on pending `p`: its link, or NULL. */
-static pawl_reaction **find_wake(pawl_promise *p, const pawl_task *task)
+/* The task's registration on pending `p`: its link, or NULL.  Out of
+ * line: await's two uses of it are off its fast paths. */
+static PAWL__NOINLINE pawl_reaction **find_wake(pawl_promise *p, const pawl_task *task)
 {
     pawl_reaction **at = (pawl_reaction **)&p->pawl__head;
     while (*at != NULL) {
@@ -1539,7 +1594,7 @@ pawl_poll pawl__promise_await_slow(pawl_promise *p, pawl_cx *cx, pawl_value *out
     }
     if (PAWL__LIKELY(st != PAWL_PROMISE_PENDING)) {
         mark_handled(p);
-        *out = dup(p->pawl__u.value);
+        copy_ref(out, &p->pawl__u.value);
         return st == PAWL_PROMISE_FULFILLED ? 0 : PAWL_EREJECTED;
     }
     if (find_wake(p, cx->task) != NULL)
@@ -1581,11 +1636,14 @@ static pawl_poll task_promise_poll(pawl_task *t, pawl_cx *cx)
     int rc;
     PAWL_BEGIN(cx);
     PAWL_AWAIT(cx, rc, pawl_task_join(tp->target, cx));
-    if (rc == 0)
-        resolve_with(tp->p, tp->value != NULL ? tp->value(tp->target) : pawl_undefined());
-    else
-        settle(tp->p, PAWL_PROMISE_REJECTED,
-               pawl_error(rc, rc == PAWL_ECANCELED ? "task canceled" : "task join failed"));
+    {
+        pawl_value v = rc != 0 ? pawl_throw(pawl_error(rc, rc == PAWL_ECANCELED
+                                                               ? "task canceled"
+                                                               : "task join failed"))
+                       : tp->value != NULL ? tp->value(tp->target)
+                                           : pawl_undefined();
+        resolve_with(tp->p, &v);
+    }
     pawl_promise_release(tp->p);
     tp->p = NULL;
     /* Freed once the executor is done with this task: after this poll. */

@@ -719,6 +719,37 @@ static void race_settles_as_the_first_input_to_settle(void **state)
     pawl_promise_release(r3);
 }
 
+static void combinators_of_an_input_that_never_settles_free_everything(void **state)
+{
+    /* Each combinator gets a settled input (a counted value) and one that
+     * never settles.  any and race settle with the value; all and
+     * allSettled keep it in their lists and wait.  When the pending input
+     * dies, its unrun reactions are dropped: every combinator lets go of
+     * its state, so the value and the promises of all and allSettled
+     * (which nothing can settle any more) are freed too. */
+    world *w = *state;
+    combinator_fn *const fns[4] = {pawl_promise_all, pawl_promise_all_settled, pawl_promise_any,
+                                   pawl_promise_race};
+    pawl_promise *settled = NULL;
+    assert_int_equal(pawl_promise_resolved(L(w), pawl_obj_value(counted_new(w, "v")), &settled),
+                     0);
+    pawl_promise *in[2] = {settled, pending(w)};
+    pawl_promise *r[4];
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(fns[k](L(w), in, 2, &r[k]), 0);
+    run(w);
+    assert_int_equal(pawl_promise_state_of(r[0]), PAWL_PROMISE_PENDING);
+    assert_int_equal(pawl_promise_state_of(r[1]), PAWL_PROMISE_PENDING);
+    assert_int_equal(pawl_promise_state_of(r[2]), PAWL_PROMISE_FULFILLED);
+    assert_int_equal(pawl_promise_state_of(r[3]), PAWL_PROMISE_FULFILLED);
+    release_all(r, 4);
+    pawl_promise_release(settled);
+    assert_int_equal(w->frees, 0); /* still in the lists of all and allSettled */
+    pawl_promise_release(in[1]);   /* dies pending, with four reactions on it */
+    assert_int_equal(w->frees, 1);
+    assert_string_equal(w->log, "");
+}
+
 static void combinators_refuse_null_and_foreign_inputs_and_register_nothing(void **state)
 {
     world *w = *state;
@@ -2254,6 +2285,7 @@ int main(void)
         T(any_fulfils_with_the_first_fulfilment),
         T(any_rejects_with_the_reasons_in_input_order),
         T(race_settles_as_the_first_input_to_settle),
+        T(combinators_of_an_input_that_never_settles_free_everything),
         T(combinators_refuse_null_and_foreign_inputs_and_register_nothing),
         T(all_of_settled_inputs_settles_on_es_turn),
         T(all_settled_of_settled_inputs_settles_on_es_turn),

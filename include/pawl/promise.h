@@ -297,10 +297,12 @@ typedef pawl_value pawl_finally_fn(void *ctx);
 
 /* All fields private.  Exposed so that sizeof works, pools can be
  * declared as arrays, and the common cases of release and await are
- * inline below.  pawl__word: reference count << 8 | flags << 2 | state.  pawl__u: the outcome once settled; a derived promise's handlers
- * while it waits for its source.  pawl__head: pending, its reactions
- * (newest first); settled, its link in the loop's list of rejections to
- * report.  pawl__loop: while being freed, the next promise to free. */
+ * inline below.  pawl__word: reference count << 8 | flags << 2 | state.
+ * pawl__u: the outcome once settled; a derived promise's handlers (for
+ * finally's, the handler and the job that runs it) while it waits for its
+ * source.  pawl__head: pending, its reactions (newest first); settled,
+ * its link in the loop's list of rejections to report.  pawl__loop: while
+ * being freed, the next promise to free. */
 struct pawl_promise {
     uint32_t pawl__word;
     pawl_loop *pawl__loop;
@@ -526,6 +528,7 @@ inline void pawl_promise_release(pawl_promise *p)
 
 inline pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *out)
 {
+#if !defined(__OPTIMIZE_SIZE__) /* at -Os, the general path alone: it does this too */
     if (p != NULL && cx != NULL && out != NULL && !(cx->pawl__flags & PAWL__CX_CANCEL)) {
         uint32_t w = p->pawl__word;
         unsigned kind = p->pawl__u.value.kind;
@@ -535,6 +538,7 @@ inline pawl_poll pawl_promise_await(pawl_promise *p, pawl_cx *cx, pawl_value *ou
             return (w & PAWL__P_STATE) == PAWL_PROMISE_FULFILLED ? 0 : PAWL_EREJECTED;
         }
     }
+#endif
     return pawl__promise_await_slow(p, cx, out);
 }
 
