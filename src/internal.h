@@ -34,6 +34,67 @@ enum {
 #  define PAWL__NOINLINE
 #endif
 
+/*
+ * Trace points (pawl/trace.h).  Without PAWL_TRACE every one of them is
+ * ((void)0): its arguments are not even evaluated, so the library's code
+ * is the same as if they were not written.  With it, each tests the
+ * loop's `on` flag and calls src/trace.c only while the loop traces.
+ *
+ *   PAWL__TRACE(loop, kind, id, value)      an event (PAWL_TRACE_<kind>)
+ *   PAWL__TRACE_ORIGIN(loop, kind, id)      what runs from now on, with no
+ *                                           event (PAWL_TRACE_FROM_<kind>)
+ *   PAWL__TRACE_SPAWN / _POLL / _PENDING / _FINISHED (loop, task, ...)
+ *                                           a task's changes of state: they
+ *                                           also keep the live-task list and
+ *                                           the task's since_ns, tracing or
+ *                                           not, for pawl_loop_dump
+ */
+#if defined(PAWL_TRACE)
+#include "pawl/trace.h"
+
+void pawl__trace_emit(pawl_loop *loop, unsigned kind, const void *id, uint64_t value,
+                      unsigned flags, const void *ref);
+void pawl__trace_spawn(pawl_loop *loop, pawl_task *t);
+void pawl__trace_finished(pawl_loop *loop, pawl_task *t);
+
+#  define PAWL__TRACE(loop, kind, id, value)                                 \
+    do {                                                                     \
+        if (PAWL__UNLIKELY((loop)->pawl__trace.on))                          \
+            pawl__trace_emit((loop), PAWL_TRACE_##kind, (id), (uint64_t)(value), 0u, NULL); \
+    } while (0)
+#  define PAWL__TRACE_ORIGIN(loop, kind, id)                                 \
+    do {                                                                     \
+        (loop)->pawl__trace.origin_kind = PAWL_TRACE_FROM_##kind;            \
+        (loop)->pawl__trace.origin = (id);                                   \
+    } while (0)
+#  define PAWL__TRACE_SPAWN(loop, t) pawl__trace_spawn((loop), (t))
+#  define PAWL__TRACE_FINISHED(loop, t) pawl__trace_finished((loop), (t))
+/* A poll begins; `flags` has PAWL_TRACE_F_CANCELED for a canceled one. */
+#  define PAWL__TRACE_POLL(loop, t, flags)                                   \
+    do {                                                                     \
+        (t)->pawl__trace.since_ns = (loop)->pawl__now_ns;                    \
+        if (PAWL__UNLIKELY((loop)->pawl__trace.on))                          \
+            pawl__trace_emit((loop), PAWL_TRACE_TASK_POLL, (t), 0u, (flags), \
+                             (t)->pawl__trace.name);                         \
+    } while (0)
+/* A poll returned PENDING; `flags`: 0, PAWL_TRACE_F_REQUEUED or _UNWIND.
+ * (The task's since_ns stays the poll's: the cached clock has not moved.) */
+#  define PAWL__TRACE_PENDING(loop, t, flags)                                \
+    do {                                                                     \
+        if (PAWL__UNLIKELY((loop)->pawl__trace.on))                          \
+            pawl__trace_emit((loop), PAWL_TRACE_TASK_PENDING, (t),           \
+                             (t)->pawl__trace.site != NULL ? (t)->pawl__trace.site->line : 0u, \
+                             (flags), (t)->pawl__trace.site);                \
+    } while (0)
+#else
+#  define PAWL__TRACE(loop, kind, id, value) ((void)0)
+#  define PAWL__TRACE_ORIGIN(loop, kind, id) ((void)0)
+#  define PAWL__TRACE_SPAWN(loop, t) ((void)0)
+#  define PAWL__TRACE_FINISHED(loop, t) ((void)0)
+#  define PAWL__TRACE_POLL(loop, t, flags) ((void)0)
+#  define PAWL__TRACE_PENDING(loop, t, flags) ((void)0)
+#endif
+
 /* 0 for an open loop, else PAWL_EINVAL (NULL), PAWL_ECLOSED or
  * PAWL_EUNINIT: what every call that takes a loop checks first.
  * pawl__loop_validate (src/loop.c) is the same check out of line.
@@ -86,6 +147,12 @@ static inline pawl_task *pawl__run_pop(pawl_loop *loop)
 static inline void pawl__wake_task(pawl_task *t)
 {
     uintptr_t link = t->pawl__link;
+#if defined(PAWL_TRACE)
+    /* The same wakes, through pawl_wake's trace point. */
+    if ((link & PAWL__LINK_TAG) == PAWL__LINK_WAITING ||
+        ((link & PAWL__LINK_TAG) == PAWL__LINK_RUNNING && !(t->pawl__state & PAWL__T_WOKEN)))
+        PAWL__TRACE_WOKEN((pawl_loop *)(link & ~(uintptr_t)PAWL__LINK_TAG), t);
+#endif
     if ((link & PAWL__LINK_TAG) == PAWL__LINK_WAITING)
         pawl__run_push((pawl_loop *)(link & ~(uintptr_t)PAWL__LINK_TAG), t);
     else if ((link & PAWL__LINK_TAG) == PAWL__LINK_RUNNING)

@@ -268,6 +268,7 @@ int pawl_io_detach(pawl_io *io)
 
 void pawl__io_ready(pawl_io *io, unsigned events)
 {
+    PAWL__TRACE(io->pawl__loop, IO_READY, io, events);
     io->pawl__ready |= (uint8_t)events;
     if ((events & READ_LIKE) && io->pawl__reader.task != NULL) {
         pawl_waker w = io->pawl__reader;
@@ -404,6 +405,7 @@ static void pending_run(pawl_loop *loop)
         unsigned ev = io->pawl__ready & (io->pawl__watch | PAWL_IO_HUP | PAWL_IO_ERROR);
         if (ev == 0 || io->pawl__fn == NULL)
             continue;
+        PAWL__TRACE_ORIGIN(loop, IO, io); /* what its callback wakes */
         io->pawl__fn(io, ev, io->pawl__arg);
         if (loop->pawl__mt_head != NULL)
             pawl__microtasks_drain(loop);

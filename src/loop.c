@@ -237,6 +237,7 @@ void pawl__microtasks_drain(pawl_loop *loop)
             loop->pawl__promises.react(loop, node);
         } else {
             pawl_microtask *m = node;
+            PAWL__TRACE(loop, MICROTASK_RUN, m, (uintptr_t)m->pawl__fn);
             m->pawl__fn(m->pawl__arg);
         }
     }
@@ -259,6 +260,7 @@ static void task_complete(pawl_loop *loop, pawl_task *t)
                                 PAWL__T_GEN_MASK) |
                      PAWL__T_DONE;
     loop->pawl__live_tasks--;
+    PAWL__TRACE_FINISHED(loop, t);
     pawl_task *joiner = t->pawl__joiner;
     if (joiner != NULL) {
         t->pawl__joiner = NULL;
@@ -267,8 +269,12 @@ static void task_complete(pawl_loop *loop, pawl_task *t)
          * joins the run queue, or is QUEUED already, or has left the loop. */
         uintptr_t link = joiner->pawl__link;
         assert((link & PAWL__LINK_TAG) != PAWL__LINK_RUNNING);
-        if ((link & PAWL__LINK_TAG) == PAWL__LINK_WAITING)
+        if ((link & PAWL__LINK_TAG) == PAWL__LINK_WAITING) {
+#if defined(PAWL_TRACE)
+            PAWL__TRACE_WOKEN(loop, joiner);
+#endif
             pawl__run_push(loop, joiner);
+        }
     }
 }
 
@@ -282,13 +288,17 @@ static inline bool task_settle(pawl_loop *loop, pawl_task *t, pawl_gen st)
 {
     /* Unwinding always sets CLEANUP, so the flag guards the two compares. */
     if ((st & PAWL__T_CLEANUP) &&
-        (t->pawl__lc == PAWL__LC_CLEANUP || t->pawl__lc == PAWL__LC_FINISH))
+        (t->pawl__lc == PAWL__LC_CLEANUP || t->pawl__lc == PAWL__LC_FINISH)) {
+        PAWL__TRACE_PENDING(loop, t, PAWL_TRACE_F_UNWIND);
         return true;
+    }
     if (st & PAWL__T_WOKEN) {
         t->pawl__state = (pawl_gen)(st & ~(pawl_gen)PAWL__T_WOKEN);
         pawl__run_push(loop, t);
+        PAWL__TRACE_PENDING(loop, t, PAWL_TRACE_F_REQUEUED);
     } else {
         t->pawl__link = (uintptr_t)loop | PAWL__LINK_WAITING;
+        PAWL__TRACE_PENDING(loop, t, 0u);
     }
     return false;
 }
@@ -319,6 +329,8 @@ static PAWL__NOINLINE void task_poll_slow(pawl_loop *loop, pawl_task *t)
                     ? PAWL__CX_CANCEL
                     : 0u;
             t->pawl__link = (uintptr_t)loop | PAWL__LINK_RUNNING;
+            PAWL__TRACE_POLL(loop, t,
+                             cx.pawl__flags & PAWL__CX_CANCEL ? PAWL_TRACE_F_CANCELED : 0u);
             pawl_poll r = t->pawl__poll(t, &cx);
             if (r != PAWL_PENDING) {
                 /* A task leaves through PAWL_END or PAWL_EXIT, never by
@@ -362,15 +374,17 @@ static inline void task_poll(pawl_loop *loop, pawl_cx *cx, pawl_task *t, int awa
     cx->task = t;
     cx->pawl__budget = await_budget;
     t->pawl__link = running;
+    PAWL__TRACE_POLL(loop, t, 0u);
     pawl_poll r = t->pawl__poll(t, cx);
     if (r != PAWL_PENDING) {
         assert(r == PAWL_READY);
         task_complete(loop, t);
     } else {
         pawl_gen after = t->pawl__state;
-        if (PAWL__LIKELY(!(after & SLOW_AFTER)))
+        if (PAWL__LIKELY(!(after & SLOW_AFTER))) {
             t->pawl__link = waiting;
-        else if (task_settle(loop, t, after))
+            PAWL__TRACE_PENDING(loop, t, 0u);
+        } else if (task_settle(loop, t, after))
             task_poll_slow(loop, t);
     }
 polled:
@@ -472,6 +486,7 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
         if (result == 0)
             break;
         loop->pawl__iterations++;
+        PAWL__TRACE(loop, LOOP_ITERATION, loop, loop->pawl__iterations);
         /* Microtasks queued from outside the loop (Node's "main script")
          * run before anything else, as Node drains them before its first
          * timer. */
@@ -498,5 +513,6 @@ int pawl_loop_run(pawl_loop *loop, pawl_run_mode mode)
             break;
     }
     loop->pawl__flags &= ~(uint32_t)(PAWL__L_RUNNING | PAWL__L_STOP);
+    PAWL__TRACE_ORIGIN(loop, NONE, NULL); /* what follows is outside the loop */
     return result;
 }

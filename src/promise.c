@@ -304,6 +304,7 @@ static inline void promise_init(pawl_promise *p, pawl_loop *loop, uint32_t flags
     p->pawl__u.value = pawl_undefined();
     p->pawl__ctx = NULL;
     p->pawl__head = NULL;
+    PAWL__TRACE(loop, PROMISE_CREATED, p, 0u);
 }
 
 /* A pending promise with `refs` references and `flags`, or NULL. */
@@ -794,6 +795,7 @@ static PAWL__NOINLINE void settle_reactions(pawl_loop *loop, pawl_promise *p, pa
 static inline void settle(pawl_promise *p, unsigned state, const pawl_value *v)
 {
     assert(state_of(p) == PAWL_PROMISE_PENDING);
+    PAWL__TRACE(p->pawl__loop, PROMISE_SETTLED, p, state);
     pawl_reaction *r = p->pawl__head;
     p->pawl__u.value = *v; /* (v may be &p->pawl__u.value) */
     p->pawl__u.value.pawl__flags &= (uint16_t)~PAWL__V_THROWN;
@@ -818,6 +820,7 @@ static inline void settle(pawl_promise *p, unsigned state, const pawl_value *v)
  * source is settled, kept in its list if not. */
 static inline void attach(pawl_promise *src, pawl_reaction *r)
 {
+    PAWL__TRACE(src->pawl__loop, PROMISE_HANDLED, src, (uintptr_t)r->pawl__b);
     uint32_t w = src->pawl__word;
     if (PAWL__UNLIKELY((w & (F_HANDLED | F_REPORTED | F_LISTED)) == F_REPORTED)) {
         mark_handled(src); /* reported unhandled: now "handled late" */
@@ -1044,6 +1047,7 @@ static inline void derive_fill(pawl_promise *p, pawl_reaction *r, pawl_promise *
     d->pawl__u.h.err = h2;
     d->pawl__ctx = ctx;
     d->pawl__head = NULL;
+    PAWL__TRACE(loop, PROMISE_CREATED, d, 0u);
     r->pawl__word = kind;
     r->pawl__a = p;
     r->pawl__b = d;
@@ -1480,6 +1484,7 @@ static inline pawl_reaction *then_job(pawl_promise *src, pawl_promise *d)
             d->pawl__head = NULL;
             d->pawl__word |= PAWL_PROMISE_FULFILLED | F_RESOLVED;
             pawl_loop *loop = d->pawl__loop;
+            PAWL__TRACE(loop, PROMISE_SETTLED, d, PAWL_PROMISE_FULFILLED);
             if (loop->pawl__mt_head == NULL)
                 return next; /* queued and popped at once: skip both */
             pawl__microtask_push(loop, next, PAWL__MT_REACTION);
@@ -1522,6 +1527,7 @@ static inline pawl_reaction *react_one(pawl_loop *loop, pawl_reaction *r)
 {
     pawl_promise *src = r->pawl__a;
     unsigned kind = r->pawl__word & R_KIND_MASK;
+    PAWL__TRACE(loop, PROMISE_REACTION, src, (uintptr_t)r->pawl__b);
     if (PAWL__LIKELY(kind == R_THEN)) {
         pawl_promise *d = r->pawl__b;
         reaction_free(loop, r);

@@ -107,6 +107,7 @@ void pawl__remote_deliver(pawl_loop *loop)
         r->pawl__ready_next = NULL;
         atomic_exchange_explicit(&r->pawl__pending, 0, memory_order_acq_rel);
         r->pawl__rung = 1;
+        PAWL__TRACE(loop, REMOTE_DELIVERED, r, 0u);
         /* The waiter stays registered until it takes the ring: no other
          * task polled before it can take it from under it. */
         if (r->pawl__waiter.task != NULL)

@@ -45,6 +45,7 @@ int pawl_task_spawn(pawl_loop *loop, pawl_task *task)
     task->pawl__state = (pawl_gen)((task->pawl__state & PAWL__T_GEN_MASK) | PAWL__T_UNSTARTED);
     loop->pawl__live_tasks++;
     pawl__run_push(loop, task);
+    PAWL__TRACE_SPAWN(loop, task);
     return 0;
 }
 
@@ -73,6 +74,7 @@ int pawl_task_cancel(pawl_loop *loop, pawl_task *task)
     if (task->pawl__state & PAWL__T_CLEANUP)
         return 0; /* already finishing: too late to change its result */
     task->pawl__state |= PAWL__T_CANCEL;
+    PAWL__TRACE(loop, TASK_CANCEL, task, 0u);
     pawl__wake_task(task);
     return 0;
 }

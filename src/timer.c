@@ -71,6 +71,7 @@ static inline void timer_arm(pawl_loop *loop, pawl_timer *t, uint64_t deadline)
     stage(loop, &t->pawl__node, deadline);
     if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
         loop->pawl__timers_unref++;
+    PAWL__TRACE(loop, TIMER_ARMED, t, deadline);
 }
 
 /* File the staging ring into the wheel, in arm order.  Every staged
@@ -150,9 +151,10 @@ int pawl__timer_stop_slow(pawl_loop *loop, pawl_timer *t)
     int rc = pawl__loop_check(loop);
     if (PAWL__UNLIKELY(rc != 0))
         return rc;
-    if (armed(t))
+    if (armed(t)) {
+        PAWL__TRACE(loop, TIMER_CLEARED, t, t->pawl__node.pawl__deadline);
         timer_disarm(loop, t);
-    else if (loop->pawl__timer_running == t)
+    } else if (loop->pawl__timer_running == t)
         loop->pawl__timer_running = NULL; /* cancels AGAIN / PERIODIC */
     return 0;
 }
@@ -234,6 +236,7 @@ static void run_timer(pawl_loop *loop, pawl_timer *t, uint64_t now)
 {
     if (PAWL__UNLIKELY(t->pawl__word & UNREF_BIT))
         loop->pawl__timers_unref--;
+    PAWL__TRACE(loop, TIMER_FIRED, t, t->pawl__node.pawl__deadline);
     loop->pawl__timer_running = t;
     int again = t->pawl__fn(loop, t);
     if (again != PAWL_TIMER_STOP && loop->pawl__timer_running == t && !armed(t)) {
@@ -334,8 +337,10 @@ static void sleep_arm(pawl_sleep *s, pawl_cx *cx, uint64_t deadline, uint32_t de
 /* Back to IDLE, the timer stopped if it still runs. */
 static void sleep_reset(pawl_sleep *s, pawl_loop *loop)
 {
-    if (armed(&s->pawl__timer))
+    if (armed(&s->pawl__timer)) {
+        PAWL__TRACE(loop, TIMER_CLEARED, &s->pawl__timer, s->pawl__timer.pawl__node.pawl__deadline);
         timer_disarm(loop, &s->pawl__timer);
+    }
     s->pawl__state = PAWL__SLEEP_IDLE;
 }
 

@@ -261,6 +261,7 @@ void pawl__immediates_run(pawl_loop *loop)
         js_timer *j = PAWL_CONTAINER_OF(run->pawl__next, js_timer, queue);
         immediate_dequeue(loop, j);
         forget(loop, j); /* its id is finished once it runs */
+        PAWL__TRACE(loop, IMMEDIATE_RUN, j, j->id);
         call(loop, j);
         discard(loop, j);
         if (loop->pawl__mt_head != NULL)

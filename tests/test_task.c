@@ -884,8 +884,10 @@ static void cancel_rejects_bad_input(void **state)
 static void task_header_is_four_words(void **state)
 {
     (void)state;
+#if !defined(PAWL_TRACE) /* a traced task carries its await site and list links */
     assert_int_equal(sizeof(pawl_task), 4 * sizeof(void *));
     assert_true(sizeof(pawl_task) <= 32);
+#endif
 }
 
 int main(void)

@@ -120,7 +120,9 @@ static void timer_size_is_within_budget(void **state)
         pawl_sleep sleep;
         uint32_t state;
     };
+#if !defined(PAWL_TRACE) /* a traced task is larger */
     assert_true(sizeof(struct small_sleeper) <= 100);
+#endif
 }
 
 /* ---- order and time -------------------------------------------------------- */

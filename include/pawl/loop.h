@@ -308,8 +308,44 @@ struct pawl_loop {
 #if !defined(PAWL_NO_OS)
     pawl_posix_platform pawl__default_platform;
 #endif
+#if defined(PAWL_TRACE)
+    /* Tracing (pawl/trace.h, src/trace.c), in a PAWL_TRACE build only. */
+    struct pawl__trace_loop {
+        struct pawl_trace_event *buf; /* the ring (the caller's), or NULL */
+        size_t cap;                   /* its length */
+        size_t next;                  /* the slot the next event goes to */
+        size_t count;                 /* events in it (<= cap) */
+        uint64_t dropped;             /* overwritten since start */
+        uint64_t recorded;            /* recorded since start */
+        void (*hook)(void *, pawl_loop *, const struct pawl_trace_event *);
+        void *hook_ud;
+        const void *origin;           /* what runs now (see trace.h) */
+        unsigned char origin_kind;    /* pawl_trace_origin */
+        unsigned char recording;      /* into buf */
+        unsigned char on;             /* recording || hook: the one test
+                                         every trace point makes */
+        unsigned char in_hook;        /* the hook is running */
+        pawl_task *tasks;             /* live tasks, spawn order (their */
+        pawl_task *tasks_tail;        /* pawl__trace.next / .prev) */
+    } pawl__trace;
+#endif
     pawl_wheel pawl__wheel;     /* last: it is large (6 KiB on 64-bit) */
 };
+
+#if defined(PAWL_TRACE)
+/* pawl_wake's trace point: `t` was woken on `loop`.  The task's time
+ * of change is noted inline (the task list reads it); the event is
+ * recorded out of line (src/trace.c) while the loop traces.  A macro, as
+ * pawl_wake, an inline function with external linkage, may not call a
+ * static one. */
+void pawl__trace_woken(pawl_loop *loop, pawl_task *t);
+#define PAWL__TRACE_WOKEN(loop, t)                                           \
+    do {                                                                     \
+        (t)->pawl__trace.since_ns = (loop)->pawl__now_ns;                    \
+        if ((loop)->pawl__trace.on)                                          \
+            pawl__trace_woken((loop), (t));                                  \
+    } while (0)
+#endif
 
 /* ---- waking a task ----------------------------------------------------- */
 /*
@@ -335,7 +371,14 @@ inline void pawl_wake(pawl_waker waker)
         t->pawl__link = link + 1u; /* loop | 2: the new tail */
         *loop->pawl__run_tail = (uintptr_t)t;
         loop->pawl__run_tail = &t->pawl__link;
+#if defined(PAWL_TRACE)
+        PAWL__TRACE_WOKEN(loop, t);
+#endif
     } else if ((link & 3u) == 3u) { /* RUNNING: queued after its poll */
+#if defined(PAWL_TRACE)
+        if (!(t->pawl__state & PAWL__T_WOKEN))
+            PAWL__TRACE_WOKEN((pawl_loop *)(link & ~(uintptr_t)3u), t);
+#endif
         t->pawl__state |= PAWL__T_WOKEN;
     }
 }

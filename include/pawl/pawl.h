@@ -12,6 +12,8 @@
  *   pawl/promise.h   JavaScript-style promises
  *   pawl/io.h        readiness of descriptors (not in a PAWL_NO_OS build)
  *   pawl/net.h       TCP and UDP futures (not in a PAWL_NO_OS build)
+ *   pawl/trace.h     event tracing and the task list (PAWL_TRACE builds;
+ *                    stubs otherwise)
  *   pawl/config.h    the build switches and compile-time sizes
  */
 #ifndef PAWL_PAWL_H
@@ -32,6 +34,7 @@
 #include "pawl/sync.h"
 #include "pawl/task.h"
 #include "pawl/timer.h"
+#include "pawl/trace.h"
 #include "pawl/wheel.h"
 
 #define PAWL_VERSION_MAJOR 0

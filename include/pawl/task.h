@@ -122,12 +122,39 @@ typedef uint16_t pawl_gen;
  *              27 on 64-bit; a waker that survives a full wrap of them can
  *              only cause a spurious poll, which every future tolerates).
  */
+#if defined(PAWL_TRACE)
+/* Where an await is: one static const per PAWL_AWAIT / PAWL_YIELD in a
+ * PAWL_TRACE build (pawl/trace.h). */
+typedef struct pawl_trace_site {
+    const char *file; /* __FILE__ */
+    const char *expr; /* the awaited expression as written, or "PAWL_YIELD" */
+    uint32_t line;    /* __LINE__ */
+} pawl_trace_site;
+#endif
+
 struct pawl_task {
     uintptr_t pawl__link;
     pawl_task_fn *pawl__poll;
     pawl_task *pawl__joiner;
     pawl_lc pawl__lc;
     pawl_gen pawl__state;
+#if defined(PAWL_TRACE)
+    /* Only with PAWL_TRACE (pawl/trace.h), after the four words:
+     *   next, prev  the loop's list of live tasks (spawn order), from
+     *               spawn until DONE; NULL otherwise
+     *   site        the await the resume point is at, or last passed
+     *               (NULL before the first); set by the macros
+     *   name        PAWL_TRACE_NAME's, or NULL
+     *   since_ns    the loop's cached time (ns) at its last change of
+     *               state: spawned, woken, polled (a poll ends in the
+     *               iteration it began, at the same cached time) */
+    struct pawl__task_trace {
+        pawl_task *next, *prev;
+        const pawl_trace_site *site;
+        const char *name;
+        uint64_t since_ns;
+    } pawl__trace;
+#endif
 };
 
 /* Flag bits of pawl__state. */
@@ -143,7 +170,11 @@ enum {
 
 /* A statically initialised task, ready to spawn (for firmware that keeps
  * its tasks in .data): `static my_task t = { .task = PAWL_TASK_INIT(f) };` */
+#if defined(PAWL_TRACE)
+#define PAWL_TASK_INIT(fn) { 0, (fn), NULL, 0, 0, { NULL, NULL, NULL, NULL, 0 } }
+#else
 #define PAWL_TASK_INIT(fn) { 0, (fn), NULL, 0, 0 }
+#endif
 
 /* Recover your struct from the embedded header. */
 #define PAWL_CONTAINER_OF(ptr, type, member)                                 \
@@ -292,7 +323,14 @@ static inline bool pawl_cx_canceled(const pawl_cx *cx)
  * `await_budget` awaits (pawl_loop_opts), so it cannot starve other tasks,
  * timers or I/O.
  */
+#if defined(PAWL_TRACE)
+/* With PAWL_TRACE, the await first notes where it is (pawl/trace.h); the
+ * text of the expression is taken here, before it is macro-expanded. */
+#define PAWL_AWAIT(cx, rc, poll_expr)                                        \
+    PAWL__TRACE_AT(cx, #poll_expr, PAWL__AWAIT(cx, rc, poll_expr, PAWL__ID))
+#else
 #define PAWL_AWAIT(cx, rc, poll_expr) PAWL__AWAIT(cx, rc, poll_expr, PAWL__ID)
+#endif
 #define PAWL__AWAIT(cx, rc, poll_expr, n)                                    \
     do {                                                                     \
         PAWL__LC_SAVE((cx)->task->pawl__lc, n);                              \
@@ -308,7 +346,11 @@ static inline bool pawl_cx_canceled(const pawl_cx *cx)
 
 /* PAWL_YIELD(cx): go to the back of the run queue, letting every other
  * runnable task (and, once the budget is spent, timers and I/O) run. */
+#if defined(PAWL_TRACE)
+#define PAWL_YIELD(cx) PAWL__TRACE_AT(cx, "PAWL_YIELD", PAWL__YIELD(cx, PAWL__ID))
+#else
 #define PAWL_YIELD(cx) PAWL__YIELD(cx, PAWL__ID)
+#endif
 #define PAWL__YIELD(cx, n)                                                   \
     do {                                                                     \
         PAWL__LC_SAVE((cx)->task->pawl__lc, n);                              \
@@ -330,6 +372,20 @@ static inline bool pawl_cx_canceled(const pawl_cx *cx)
     pawl__task_cleanup_enter(cx)
 
 /* ---- internals used by the macros -------------------------------------- */
+
+#if defined(PAWL_TRACE)
+/* Run `stmt` (an await or a yield) after recording its site in the task:
+ * one store when control first reaches the await, none when a poll
+ * resumes there (the resume label is inside `stmt`).  The site is a
+ * static const, so it outlives the task (C11 allows one in an inline
+ * function too: it is not modifiable). */
+#define PAWL__TRACE_AT(cx, text, stmt)                                       \
+    do {                                                                     \
+        static const pawl_trace_site pawl__site = {__FILE__, text, __LINE__}; \
+        (cx)->task->pawl__trace.site = &pawl__site;                          \
+        stmt;                                                                \
+    } while (0)
+#endif
 
 static inline pawl_poll pawl__task_yield(pawl_cx *cx)
 {

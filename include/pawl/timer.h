@@ -177,6 +177,9 @@ int pawl__timer_stop_slow(pawl_loop *loop, pawl_timer *t);
 
 inline int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms)
 {
+#if defined(PAWL_TRACE)
+    return pawl__timer_start_slow(loop, t, ms); /* which records the event */
+#endif
     /* (t->pawl__word | ms) has its top bit set if the timer is unreferenced
      * or ms > PAWL_TIMER_MAX_DELAY (2^31 - 1): one test for both. */
     if (loop == NULL || t == NULL || loop->pawl__magic != PAWL__LOOP_OPEN ||
@@ -197,6 +200,9 @@ inline int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms)
 
 inline int pawl_timer_stop(pawl_loop *loop, pawl_timer *t)
 {
+#if defined(PAWL_TRACE)
+    return pawl__timer_stop_slow(loop, t); /* which records the event */
+#endif
     if (loop == NULL || t == NULL || loop->pawl__magic != PAWL__LOOP_OPEN ||
         t->pawl__node.pawl__link.pawl__next == NULL ||
         (t->pawl__word & PAWL__TIMER_UNREF) != 0)

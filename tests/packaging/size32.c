@@ -34,8 +34,10 @@ _Static_assert(sizeof(void *) == PAWL_EXPECT_PTR_BYTES,
 #endif
 
 #if UINTPTR_MAX == 0xFFFFFFFFu
+#  if !defined(PAWL_TRACE) /* a traced task carries its await site and list links */
 _Static_assert(sizeof(pawl_task) <= 16,
                "pawl_task must be at most 16 bytes (four words) on 32-bit targets");
+#  endif
 _Static_assert(sizeof(pawl_waker) <= 8,
                "pawl_waker must be at most 8 bytes (two words) on 32-bit targets");
 _Static_assert(sizeof(pawl_wheel_node) <= 16,
@@ -49,8 +51,10 @@ _Static_assert(sizeof(pawl_reaction) <= 16,
                "pawl_reaction must be at most 16 bytes on 32-bit targets");
 #  endif
 #elif UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
+#  if !defined(PAWL_TRACE)
 _Static_assert(sizeof(pawl_task) <= 32,
                "pawl_task must be at most 32 bytes (four words) on 64-bit targets");
+#  endif
 _Static_assert(sizeof(pawl_waker) <= 16,
                "pawl_waker must be at most 16 bytes (two words) on 64-bit targets");
 _Static_assert(sizeof(pawl_wheel_node) <= 24,
