@@ -87,8 +87,8 @@ function withTimeout(promise, ms) {
 
 // The job.  (c) and (d) keep two of its variables in their struct,
 // because in C a local does not survive an await: `attempt`, used on both
-// sides of one, and `value`, which the C future writes the answer into
-// while the job waits.
+// sides of one, and `value`, which the C future writes its result into
+// through a pointer to the struct (the convention for a future's result).
 async function job() { // (c) state JOB_START
     log(`start: sleep ${SLEEP_MS} ms`);
     // (c) state JOB_SLEEPING:

@@ -174,7 +174,8 @@ typedef struct job {
     pawl_task task;   /* the header, through which the loop polls us */
     job_state state;  /* where to resume (in (d), the header keeps it) */
     int attempt;      /* `let attempt` */
-    int value;        /* `const value`: the answer, written while we wait */
+    int value;        /* `const value`: the future's result, written
+                         through a pointer into this struct */
     wake_timer nap;   /* sleep(SLEEP_MS) */
     wake_timer reply; /* the service's answer (fetchValue's timer) */
     wake_timer limit; /* the time limit (withTimeout's timer) */

@@ -72,8 +72,8 @@ static void say(const pawl_loop *loop, const char *fmt, ...)
 typedef struct job {
     pawl_task task;   /* the header; the resume point lives in it */
     int attempt;      /* `let attempt` */
-    int value;        /* `const value`: the answer is written here while
-                         the task waits, so it must outlive the poll */
+    int value;        /* `const value`: the future's result, written
+                         through a pointer into this struct */
     pawl_sleep nap;   /* sleep(SLEEP_MS)'s timer */
     pawl_sleep reply; /* the service's timer (fetchValue's setTimeout) */
     pawl_sleep limit; /* the time limit's timer (withTimeout's) */
