@@ -1102,12 +1102,58 @@ static void tour_io(void)
 
 /* ======================================================================== */
 
+#if defined(PAWL_TRACE)
+/*
+ * The traced tour (target tour_traced, built against the library compiled
+ * with PAWL_TRACE): when the environment variable PAWL_TOUR_TRACE names a
+ * file, the main loop records what it does into a ring from the start of
+ * main, and the dump (pawl/trace.h) is written to that file before the
+ * main loop closes, after stop 6.  The later stops run loops of their own,
+ * which are not traced.  tools/pawl-trace turns the file into a timeline
+ * or a Chrome trace.
+ */
+static pawl_trace_event tour_trace_ring[1u << 16]; /* 3 MiB: the whole main loop */
+
+static int tour_trace_fwrite(void *ctx, const void *data, size_t len)
+{
+    return fwrite(data, 1, len, ctx) == len ? 0 : PAWL_ENOSPC; /* a short write: the disk is full */
+}
+
+static void tour_trace_start(pawl_loop *loop)
+{
+    if (getenv("PAWL_TOUR_TRACE") != NULL)
+        CHECK(pawl_trace_start(loop, tour_trace_ring,
+                               sizeof tour_trace_ring / sizeof tour_trace_ring[0]));
+}
+
+static void tour_trace_write(pawl_loop *loop)
+{
+    const char *path = getenv("PAWL_TOUR_TRACE");
+    if (path == NULL)
+        return;
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        fprintf(stderr, "tour: cannot write the trace to %s\n", path);
+        exit(EXIT_FAILURE);
+    }
+    CHECK(pawl_trace_write(loop, tour_trace_fwrite, f));
+    if (fclose(f) != 0) {
+        fprintf(stderr, "tour: cannot write the trace to %s\n", path);
+        exit(EXIT_FAILURE);
+    }
+    CHECK(pawl_trace_stop(loop));
+}
+#endif
+
 int main(void)
 {
     pawl_loop loop;
     /* NULL options: every default, including the POSIX platform (a
      * monotonic clock and an eventfd that remote wakes write to). */
     CHECK(pawl_loop_init(&loop, NULL));
+#if defined(PAWL_TRACE)
+    tour_trace_start(&loop);
+#endif
     printf("pawl tour: tasks are stackless state machines polled by one loop "
            "(resume points: %s)\n",
            PAWL_LC_IMPL);
@@ -1119,6 +1165,9 @@ int main(void)
     tour_cancel(&loop);
     tour_remote(&loop);
     unsigned long iterations = (unsigned long)pawl_loop_iterations(&loop);
+#if defined(PAWL_TRACE)
+    tour_trace_write(&loop);
+#endif
     CHECK(pawl_loop_close(&loop));
 
     tour_timers();   /* on a loop of its own */
