@@ -37,6 +37,10 @@
 extern "C" {
 #endif
 
+/* The port's state: allocate one (static, since SysTick_Handler reaches it
+ * through pawl_cortexm_tick) and pass &port.base as opts.platform.  The
+ * pawl__ fields are written by the SysTick handler and by notify from any
+ * interrupt; they are private. */
 typedef struct pawl_cortexm_platform {
     pawl_platform base;                /* pass &port.base as opts.platform */
     volatile uint32_t pawl__ms_low;    /* written by the SysTick handler */

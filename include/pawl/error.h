@@ -41,6 +41,9 @@
     X(ETYPE, PAWL__ERR_BASE - 6, "type error: a promise resolved with itself") \
     X(EOVERFLOW, -EOVERFLOW, "reference count would overflow")
 
+/* The codes, PAWL_EINVAL ... PAWL_EOVERFLOW, generated from the list
+ * above.  Every pawl function that fails returns one of them (or, from the
+ * net helpers, another negative errno) as a plain int. */
 enum pawl_errno {
 #define PAWL__ERR_ENUM(name, value, msg) PAWL_##name = (value),
     PAWL_ERRNO_MAP(PAWL__ERR_ENUM)

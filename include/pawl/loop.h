@@ -99,6 +99,8 @@ void *pawl_default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size);
  */
 #define PAWL_ARENA_ALIGN (2 * sizeof(void *))
 
+/* The arena's state, caller-allocated (it does not own the memory given
+ * to pawl_arena_init).  Not thread-safe. */
 typedef struct pawl_arena {
     unsigned char *pawl__base; /* aligned start of the usable memory */
     size_t pawl__size;         /* usable bytes, a multiple of the alignment */
@@ -132,6 +134,9 @@ typedef enum pawl_warning {
     PAWL_WARN_CALLBACK_ERROR = 3    /* a timer callback returned an error */
 } pawl_warning;
 
+/* The warning hook (pawl_loop_opts.warn), called on the loop's thread as
+ * the condition is found; `message` is a static string, `ud` is
+ * opts.warn_ud.  It may not close the loop. */
 typedef void pawl_warn_fn(void *ud, pawl_loop *loop, pawl_warning what, int64_t value,
                           const char *message);
 
@@ -146,11 +151,15 @@ struct pawl_promise;
 struct pawl_promise_pool;
 struct pawl_value;
 
+/* What a call of the rejection hook reports. */
 typedef enum pawl_rejection_event {
     PAWL_REJECTION_UNHANDLED = 1, /* Node: 'unhandledRejection' */
     PAWL_REJECTION_HANDLED = 2    /* Node: 'rejectionHandled' */
 } pawl_rejection_event;
 
+/* The rejection hook (pawl_loop_opts.on_rejection), called on the loop's
+ * thread; `ud` is opts.rejection_ud.  It may take its own reference to `p`
+ * (pawl/promise.h) to keep it past the call. */
 typedef void pawl_rejection_fn(void *ud, pawl_loop *loop, struct pawl_promise *p,
                                pawl_rejection_event event, const struct pawl_value *reason);
 
@@ -190,6 +199,8 @@ typedef struct pawl_loop_opts {
 #define PAWL_DEFAULT_POLL_BUDGET 128u
 #define PAWL_DEFAULT_AWAIT_BUDGET 128u
 
+/* A microtask (see "microtasks" below): a caller-allocated node and the
+ * function it runs with its `arg`, on the loop's thread, once per queueing. */
 typedef struct pawl_microtask pawl_microtask;
 typedef void pawl_microtask_fn(void *arg);
 
@@ -395,6 +406,7 @@ int pawl_loop_init(pawl_loop *loop, const pawl_loop_opts *opts);
  * changed); then the loop may be freed. */
 int pawl_loop_close(pawl_loop *loop);
 
+/* How long pawl_loop_run runs. */
 typedef enum pawl_run_mode {
     PAWL_RUN_DEFAULT, /* until nothing is alive, or pawl_loop_stop */
     PAWL_RUN_ONCE,    /* one iteration; block in the poll phase if idle */

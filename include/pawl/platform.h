@@ -42,6 +42,9 @@ extern "C" {
 
 typedef struct pawl_platform pawl_platform;
 
+/* The operations of a platform, described at the top of this file; a
+ * port keeps one static const table of them.  `name` is for messages
+ * ("posix", "virtual"). */
 typedef struct pawl_platform_ops {
     const char *name;
     uint64_t (*now_ns)(pawl_platform *p);

@@ -151,6 +151,10 @@ typedef enum pawl_value_kind {
     PAWL_V_PROMISE        /* u.promise: resolving with it adopts it */
 } pawl_value_kind;
 
+/* A value, 16 bytes, copied freely.  `kind` says which member of `u`
+ * holds it; `code` is set for PAWL_V_ERROR only.  A value holding a
+ * counted object (PAWL_V_OBJ, LIST, AGGREGATE) is a reference: whoever
+ * holds the value holds the reference (see each call for who that is). */
 typedef struct pawl_value {
     union {
         int64_t i;
@@ -189,8 +193,11 @@ static inline pawl_value pawl__value(uint16_t kind)
     return v;
 }
 
+/* The value of no value (JS: undefined).  This constructor and the three
+ * below allocate nothing and are safe on any thread. */
 static inline pawl_value pawl_undefined(void) { return pawl__value(PAWL_V_UNDEFINED); }
 
+/* An integer value. */
 static inline pawl_value pawl_int(int64_t i)
 {
     pawl_value v = pawl__value(PAWL_V_INT);
@@ -198,6 +205,7 @@ static inline pawl_value pawl_int(int64_t i)
     return v;
 }
 
+/* A double value. */
 static inline pawl_value pawl_double(double d)
 {
     pawl_value v = pawl__value(PAWL_V_DOUBLE);
@@ -205,6 +213,7 @@ static inline pawl_value pawl_double(double d)
     return v;
 }
 
+/* A pointer value: pawl passes it along and never frees it. */
 static inline pawl_value pawl_ptr(void *p)
 {
     pawl_value v = pawl__value(PAWL_V_PTR);
@@ -273,6 +282,8 @@ int pawl_value_format(pawl_value v, char *buf, size_t size);
 
 /* ---- the promise ------------------------------------------------------------ */
 
+/* A promise's state (pawl_promise_state_of): pending until it is settled,
+ * then fulfilled or rejected for good. */
 typedef enum pawl_promise_state {
     PAWL_PROMISE_PENDING = 0,
     PAWL_PROMISE_FULFILLED = 1,

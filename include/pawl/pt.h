@@ -161,6 +161,9 @@ enum {
 #  endif
 #endif
 
+/* The resume point: 0 before the first poll, then the await the body
+ * stopped at (see "two implementations" above).  A field of your struct
+ * that only these macros write; zero it to start over. */
 #if PAWL_LC_BITS == 32
 typedef int32_t pawl_lc;
 #  define PAWL__LC_MAX INT32_MAX

@@ -50,6 +50,9 @@ extern "C" {
 
 /* ---- waiters ------------------------------------------------------------ */
 
+/* One await's place in a primitive's queue (see WAITERS above): put one
+ * in the task's struct per await that may queue, zeroed.  Fields private.
+ * It must stay where it is while the await is pending. */
 typedef struct pawl_waiter {
     pawl_wheel_link pawl__link; /* in a primitive's FIFO; next NULL if not */
     pawl_task *pawl__task;      /* the waiting task's waker */
@@ -155,6 +158,8 @@ typedef struct pawl_mutex {
     unsigned char pawl__locked;
 } pawl_mutex;
 
+/* An unlocked mutex with no waiters.  PAWL_EINVAL for NULL.  Must not be
+ * called while it is locked or has waiters. */
 int pawl_mutex_init(pawl_mutex *m);
 
 /* Ready with 0 once the caller holds the lock. */
@@ -180,6 +185,12 @@ typedef struct pawl_notify {
     unsigned char pawl__permit;
 } pawl_notify;
 
+/* init: no permit, no waiters (PAWL_EINVAL for NULL).  wait: ready with 0
+ * once notified (or at once, taking a stored permit); PAWL_ECANCELED if
+ * polled with a canceled context, a notification already handed to it
+ * passing to the next waiter.  one, all: as described above; return 0.
+ * Every call returns PAWL_EINVAL for NULL and PAWL_EUNINIT for a zeroed,
+ * never initialised notify.  Loop thread only. */
 int pawl_notify_init(pawl_notify *n);
 pawl_poll pawl_notify_wait(pawl_notify *n, pawl_waiter *w, pawl_cx *cx);
 int pawl_notify_one(pawl_notify *n);
@@ -198,6 +209,8 @@ typedef struct pawl_oneshot {
 
 enum { PAWL__ONESHOT_EMPTY, PAWL__ONESHOT_SENT, PAWL__ONESHOT_CLOSED, PAWL__ONESHOT_TAKEN };
 
+/* Empty and open, with no receiver.  PAWL_EINVAL for NULL.  Not while a
+ * task waits on it. */
 int pawl_oneshot_init(pawl_oneshot *o);
 
 /* Send the value, once.  PAWL_EALREADY if a value was sent already,
@@ -388,6 +401,9 @@ int pawl_spsc_ref(pawl_spsc *q);
  */
 typedef pawl_poll pawl_future_fn(void *arg, pawl_cx *cx);
 
+/* A future for join and select: its poll function and argument (yours),
+ * and what the combinator found (read-only: `result` and `done`, see
+ * above).  Caller-allocated; set it up with pawl_future_init. */
 typedef struct pawl_future {
     pawl_future_fn *poll;
     void *arg;

@@ -82,6 +82,9 @@
 extern "C" {
 #endif
 
+/* The loop (pawl/loop.h), a task header (below: embed one first in your
+ * task's struct), and the context a poll function is given (its waker and
+ * whether it is being canceled; see pawl_cx_* below). */
 typedef struct pawl_loop pawl_loop;
 typedef struct pawl_task pawl_task;
 typedef struct pawl_cx pawl_cx;

@@ -248,6 +248,10 @@ typedef int64_t pawl_timer_id;
  * changes nothing else, so an interval keeps going. */
 typedef int pawl_timeout_fn(void *arg);
 
+/* setTimeout, setInterval and setImmediate: call `fn(arg)` once after
+ * `ms` (coerced as above), every `ms`, or once in the next check phase.
+ * Return the new timer's id, or a negative error (PAWL_ENOMEM, PAWL_EINVAL
+ * for a NULL callback, or a loop error).  `arg` stays yours. */
 pawl_timer_id pawl_set_timeout(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, int64_t ms);
 pawl_timer_id pawl_set_interval(pawl_loop *loop, pawl_timeout_fn *fn, void *arg, int64_t ms);
 pawl_timer_id pawl_set_immediate(pawl_loop *loop, pawl_timeout_fn *fn, void *arg);

@@ -76,6 +76,8 @@ typedef struct pawl_wheel_node {
 #endif
 typedef PAWL_WHEEL_WORD pawl__wheel_word;
 
+/* The wheel: caller-allocated, about 6 KiB with the default levels on
+ * 64-bit targets.  Fields private.  Not thread-safe. */
 typedef struct pawl_wheel {
     /* The wheel's current tick.  Every armed node's deadline is >= it. */
     uint64_t pawl__elapsed;
@@ -98,6 +100,7 @@ void pawl_wheel_init(pawl_wheel *w, uint64_t now);
 /* Make `n` an unarmed node.  Call once before first use. */
 void pawl_wheel_node_init(pawl_wheel_node *n);
 
+/* Is `n` linked into a wheel? */
 bool pawl_wheel_node_armed(const pawl_wheel_node *n);
 
 /* The deadline the node was (or is) armed with, after clamping. */
