@@ -102,7 +102,8 @@ struct pawl_io {
  * a regular file). */
 int pawl_io_open(pawl_loop *loop, pawl_io *io, int fd);
 
-/* The descriptor, or -1 for a handle that is not open. */
+/* Returns the descriptor, or -1 for NULL or a handle that is not open
+ * (never opened, closed or detached). */
 int pawl_io_fd(const pawl_io *io);
 
 /* The cached events (PAWL_IO_*), 0 for a handle that is not open. */
@@ -135,7 +136,9 @@ int pawl_io_watch(pawl_io *io, unsigned events, pawl_io_fn *fn, void *arg);
  * -ENOTSOCK for a descriptor that is not a socket. */
 int pawl_io_error(pawl_io *io);
 
-/* Stop keeping the loop alive / keep it alive again (the default). */
+/* Stop keeping the loop alive / keep it alive again (the default).
+ * Return 0, also when the handle already was in that state; PAWL_EINVAL
+ * for NULL or a handle never opened, PAWL_ECLOSED for a closed one. */
 int pawl_io_unref(pawl_io *io);
 int pawl_io_ref(pawl_io *io);
 
@@ -147,7 +150,10 @@ int pawl_io_ref(pawl_io *io);
  * PAWL_ECLOSED for one already closed. */
 int pawl_io_close(pawl_io *io);
 
-/* Deregister without closing: the descriptor is yours again. */
+/* Deregister without closing: the descriptor is yours again.  Waiters
+ * and a watch are treated as by pawl_io_close.  Returns 0, PAWL_EINVAL for
+ * NULL or a handle never opened, PAWL_ECLOSED for one already closed or
+ * detached. */
 int pawl_io_detach(pawl_io *io);
 
 /* The reactor a loop runs: "epoll", "poll", "io_uring" (or "none" before

@@ -439,7 +439,9 @@ uint64_t pawl_loop_now_ns(const pawl_loop *loop);
  * zeroed or closed loop. */
 uint64_t pawl_loop_iterations(const pawl_loop *loop);
 
-/* Nonzero while a task is alive or a referenced handle is open. */
+/* Returns 1 while a task is alive, a referenced handle or timer is open
+ * or a microtask is queued, 0 otherwise; 0 for a NULL, zeroed or closed
+ * loop. */
 int pawl_loop_alive(const pawl_loop *loop);
 
 /* ---- microtasks -------------------------------------------------------- */
@@ -516,7 +518,10 @@ int pawl_wake_remote(pawl_remote *r);
  * task's wait returns PAWL_EBUSY.  PAWL_ECANCELED on a canceled context. */
 pawl_poll pawl_remote_wait(pawl_remote *r, pawl_cx *cx);
 
-/* Stop keeping the loop alive / keep it alive again (the default). */
+/* Stop keeping the loop alive / keep it alive again (the default).
+ * Return 0, also when the remote already was in that state; PAWL_EINVAL
+ * for NULL, PAWL_ECLOSED for a closed (or zeroed, never initialized)
+ * remote. */
 int pawl_remote_unref(pawl_remote *r);
 int pawl_remote_ref(pawl_remote *r);
 

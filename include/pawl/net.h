@@ -59,7 +59,9 @@ int pawl_addr_format(const pawl_addr *a, char *buf, size_t size);
 uint16_t pawl_addr_port(const pawl_addr *a);
 
 /* The local address of a socket (after listen on port 0: the port the
- * system picked).  -errno on failure. */
+ * system picked).  Returns 0 with *out set; PAWL_EINVAL for a NULL out,
+ * NULL io, a handle never opened or an address that is not IPv4 or IPv6,
+ * PAWL_ECLOSED for a closed handle, or getsockname's error as -errno. */
 int pawl_net_local_addr(pawl_io *io, pawl_addr *out);
 
 /* ---- TCP -------------------------------------------------------------------- */
@@ -70,7 +72,13 @@ enum {
 };
 
 /* A listening socket on `addr`, opened as `io` (SO_REUSEADDR always;
- * `flags` may add PAWL_NET_REUSEPORT).  backlog 0 means SOMAXCONN. */
+ * `flags` may add PAWL_NET_REUSEPORT).  backlog 0 means SOMAXCONN.
+ * Returns 0; for the loop PAWL_EINVAL (NULL), PAWL_EUNINIT (zeroed) or
+ * PAWL_ECLOSED; PAWL_EINVAL for a NULL io, an address that is not IPv4
+ * or IPv6, a negative backlog or unknown flags, PAWL_EBUSY if `io` is
+ * open, PAWL_ENOSYS for PAWL_NET_REUSEPORT where there is no SO_REUSEPORT,
+ * the system's error as -errno (socket, setsockopt, bind: EADDRINUSE ...,
+ * listen), or an error of pawl_io_open; on failure the socket is closed. */
 int pawl_tcp_listen(pawl_loop *loop, pawl_io *io, const pawl_addr *addr, int backlog,
                     unsigned flags);
 
@@ -103,24 +111,43 @@ pawl_poll pawl_net_read(pawl_io *io, pawl_cx *cx, void *buf, size_t len, size_t 
 /* Write all `len` bytes: *done counts what is written so far (set it to 0
  * before the first await; it is also how far a failed write got).  Ready
  * with 0 when *done == len, or -errno (EPIPE, ECONNRESET; no SIGPIPE is
- * raised). */
+ * raised).  PAWL_PENDING while the descriptor is full; PAWL_EINVAL for
+ * NULL io, cx or done, NULL buf with len > 0, *done > len, or a handle
+ * never opened; the errors of pawl_io_writable otherwise (PAWL_ECLOSED,
+ * PAWL_EBUSY, PAWL_ECANCELED). */
 pawl_poll pawl_net_write_all(pawl_io *io, pawl_cx *cx, const void *buf, size_t len,
                              size_t *done);
 
-/* shutdown(SHUT_WR): the peer reads end of stream.  -errno on failure. */
+/* shutdown(SHUT_WR): the peer reads end of stream.  Returns 0;
+ * PAWL_EINVAL for NULL or a handle never opened, PAWL_ECLOSED for a closed
+ * one, or shutdown's error as -errno (ENOTCONN, ENOTSOCK ...). */
 int pawl_tcp_shutdown(pawl_io *io);
 
 /* ---- UDP -------------------------------------------------------------------- */
 
-/* A UDP socket bound to `addr` (port 0: any), opened as `io`. */
+/* A UDP socket bound to `addr` (port 0: any), opened as `io`.  Returns
+ * 0; for the loop PAWL_EINVAL (NULL), PAWL_EUNINIT (zeroed) or
+ * PAWL_ECLOSED; PAWL_EINVAL for a NULL io or an address that is not IPv4 or
+ * IPv6, PAWL_EBUSY if `io` is open, the system's error as -errno (socket,
+ * bind: EADDRINUSE ...), or an error of pawl_io_open; on failure the
+ * socket is closed. */
 int pawl_udp_bind(pawl_loop *loop, pawl_io *io, const pawl_addr *addr);
 
-/* Send one datagram to `to`: ready with 0, or -errno. */
+/* Send one datagram to `to`: ready with 0 (sent whole), or sendto's error
+ * as -errno (EMSGSIZE ...).  PAWL_PENDING while the socket is full;
+ * PAWL_EINVAL for NULL io or cx, NULL buf with len > 0, or `to` not an
+ * IPv4 or IPv6 address; the errors of pawl_io_writable otherwise
+ * (PAWL_EINVAL for a handle never opened, PAWL_ECLOSED, PAWL_EBUSY,
+ * PAWL_ECANCELED). */
 pawl_poll pawl_udp_send(pawl_io *io, pawl_cx *cx, const void *buf, size_t len,
                         const pawl_addr *to);
 
 /* Receive one datagram: ready with 0, *got its length (truncated to `len`)
- * and *from the sender (may be NULL), or -errno. */
+ * and *from the sender (may be NULL; zeroed if the sender is not IPv4 or
+ * IPv6), or recvfrom's error as -errno.  PAWL_PENDING while nothing has
+ * arrived; PAWL_EINVAL for NULL io, cx or got, or NULL buf with len > 0;
+ * the errors of pawl_io_readable otherwise (PAWL_EINVAL for a handle never
+ * opened, PAWL_ECLOSED, PAWL_EBUSY, PAWL_ECANCELED). */
 pawl_poll pawl_udp_recv(pawl_io *io, pawl_cx *cx, void *buf, size_t len, size_t *got,
                         pawl_addr *from);
 

@@ -392,8 +392,11 @@ int pawl_promise_reject(pawl_promise *p, pawl_value reason);
 
 /* Promise.resolve(v): a promise fulfilled with `v`, or, if `v` is a
  * promise value, that very promise (its reference moves to *out).
- * Promise.reject(e): a promise rejected with `e`.  Errors as
- * pawl_promise_new (then `v` is dropped). */
+ * Promise.reject(e): a promise rejected with `e`.  Both return 0 with
+ * *out set (one reference); PAWL_EINVAL for a NULL loop or out (or a bad
+ * promise pool), PAWL_EUNINIT / PAWL_ECLOSED for the loop, PAWL_ENOMEM /
+ * PAWL_ENOSPC for no memory (*out is left alone): as pawl_promise_new, and
+ * on any error `v` is dropped. */
 int pawl_promise_resolved(pawl_loop *loop, pawl_value v, pawl_promise **out);
 int pawl_promise_rejected(pawl_loop *loop, pawl_value reason, pawl_promise **out);
 
@@ -426,7 +429,9 @@ int pawl_promise_result(const pawl_promise *p, pawl_value *out);
 int pawl_promise_then(pawl_promise *p, pawl_handler_fn *on_fulfilled,
                       pawl_handler_fn *on_rejected, void *ctx, pawl_promise **out);
 
-/* p.catch(on_rejected) == then(p, NULL, on_rejected, ...). */
+/* p.catch(on_rejected) == then(p, NULL, on_rejected, ...).  Returns 0;
+ * PAWL_EINVAL for a NULL p, PAWL_ENOMEM / PAWL_ENOSPC (nothing was
+ * registered), as pawl_promise_then. */
 int pawl_promise_catch(pawl_promise *p, pawl_handler_fn *on_rejected, void *ctx,
                        pawl_promise **out);
 
@@ -467,7 +472,10 @@ int pawl_promise_race(pawl_loop *loop, pawl_promise *const *in, size_t n, pawl_p
  * `new Promise(r => setTimeout(() => r(v), ms))`.  Its timer is armed as
  * setTimeout's is (from a fresh clock reading; 0 means 1 ms; above
  * 2^31 - 1 means 1 ms and warns) and keeps the loop alive as setTimeout's
- * does.  Allocates its timer through the loop's allocator. */
+ * does.  Allocates its timer through the loop's allocator.  Returns 0
+ * with *out set (one reference); PAWL_EINVAL for a NULL loop or out (or a
+ * bad promise pool), PAWL_EUNINIT / PAWL_ECLOSED for the loop, PAWL_ENOMEM
+ * / PAWL_ENOSPC for no memory; on any error `v` is dropped. */
 int pawl_promise_delay(pawl_loop *loop, uint32_t ms, pawl_value v, pawl_promise **out);
 
 /* A promise that settles as `p` does, or is rejected with

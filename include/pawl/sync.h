@@ -162,7 +162,11 @@ typedef struct pawl_mutex {
  * called while it is locked or has waiters. */
 int pawl_mutex_init(pawl_mutex *m);
 
-/* Ready with 0 once the caller holds the lock. */
+/* Ready with 0 once the caller holds the lock; PAWL_PENDING while it
+ * waits (queued FIFO in `w`).  PAWL_EINVAL for NULL m, w or cx, or a
+ * waiter in another primitive's state; PAWL_EUNINIT for a zeroed, never
+ * initialised mutex; PAWL_ECANCELED on a canceled context (the waiter
+ * leaves the queue, and a lock handed to it is passed on). */
 pawl_poll pawl_mutex_lock(pawl_mutex *m, pawl_waiter *w, pawl_cx *cx);
 
 /* 0 (locked), or PAWL_EBUSY (held, or waiters queued). */
@@ -369,7 +373,8 @@ pawl_poll pawl_spsc_recv(pawl_spsc *q, pawl_cx *cx, void *out);
 int pawl_spsc_try_recv(pawl_spsc *q, void *out);
 
 /* On the loop's thread, once the producer has stopped.  Items still in the
- * ring can be received after it. */
+ * ring can be received after it.  Returns 0; PAWL_EINVAL for NULL,
+ * PAWL_ECLOSED if already closed (as pawl_remote_close). */
 int pawl_spsc_close(pawl_spsc *q);
 
 /* Stop keeping the loop alive / keep it alive again (the default), as

@@ -131,7 +131,9 @@ inline int pawl_timer_start(pawl_loop *loop, pawl_timer *t, uint32_t ms);
 
 /* Arm `t` for an absolute loop time in ms (a time already past means: at
  * the next timers pass).  The remembered delay is unchanged.  Deadlines
- * saturate: PAWL_FOREVER is "never", yet the timer counts as armed. */
+ * saturate: PAWL_FOREVER is "never", yet the timer counts as armed.
+ * Returns 0; PAWL_EINVAL for a NULL timer or one with no callback, and for
+ * the loop PAWL_EINVAL (NULL), PAWL_EUNINIT (zeroed) or PAWL_ECLOSED. */
 int pawl_timer_start_at(pawl_loop *loop, pawl_timer *t, uint64_t deadline_ms);
 
 /* Disarm.  Stopping an IDLE timer does nothing and returns 0; inside the
@@ -141,12 +143,17 @@ inline int pawl_timer_stop(pawl_loop *loop, pawl_timer *t);
 
 /* Node's timeout.refresh(): re-arm for the remembered delay from now,
  * behind every timer with the same deadline; IDLE or ARMED alike (so
- * inside its own callback it re-arms a one-shot). */
+ * inside its own callback it re-arms a one-shot).  Returns 0; errors as
+ * pawl_timer_start: PAWL_EINVAL (NULL timer, no callback; NULL loop),
+ * PAWL_EUNINIT / PAWL_ECLOSED for the loop. */
 int pawl_timer_refresh(pawl_loop *loop, pawl_timer *t);
 
 /* An unreferenced timer does not keep pawl_loop_run going, but it does
  * run when its time comes while something else keeps the loop alive, and
- * the loop's wait accounts for it.  Timers start referenced. */
+ * the loop's wait accounts for it.  Timers start referenced.  ref / unref
+ * return 0, also when the timer already was in that state; PAWL_EINVAL for
+ * a NULL timer or loop, PAWL_EUNINIT / PAWL_ECLOSED for a zeroed or closed
+ * loop. */
 int pawl_timer_ref(pawl_loop *loop, pawl_timer *t);
 int pawl_timer_unref(pawl_loop *loop, pawl_timer *t);
 bool pawl_timer_has_ref(const pawl_timer *t);
@@ -300,7 +307,10 @@ enum { PAWL__SLEEP_IDLE, PAWL__SLEEP_ARMED, PAWL__SLEEP_FIRED };
  * or ms > PAWL_TIMER_MAX_DELAY. */
 pawl_poll pawl_sleep_ms(pawl_sleep *s, pawl_cx *cx, uint32_t ms);
 
-/* The same, until the loop's clock reaches `deadline_ms`. */
+/* The same, until the loop's clock reaches `deadline_ms` (one already past:
+ * at the next timers pass): ready with 0 then, PAWL_PENDING before;
+ * PAWL_EINVAL for a NULL argument, PAWL_ECANCELED on a canceled context
+ * (an armed sleep is disarmed). */
 pawl_poll pawl_sleep_until(pawl_sleep *s, pawl_cx *cx, uint64_t deadline_ms);
 
 /*

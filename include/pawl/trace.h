@@ -340,7 +340,11 @@ int pawl_trace_get(const pawl_loop *loop, size_t i, pawl_trace_event *out);
 int pawl_trace_write(const pawl_loop *loop, pawl_trace_write_fn *fn, void *ctx);
 
 /* A stream: a header with the STREAM flag (written once, first), then one
- * record per event (typically from a hook).  Errors as pawl_trace_write. */
+ * record per event (typically from a hook).  Both return 0 once `fn`
+ * took everything, or the first error `fn` returned (the output is then
+ * incomplete); PAWL_EINVAL for NULL fn, and for a NULL ev (write_event);
+ * write_header also the loop errors (PAWL_EINVAL for NULL, PAWL_EUNINIT,
+ * PAWL_ECLOSED). */
 int pawl_trace_write_header(const pawl_loop *loop, pawl_trace_write_fn *fn, void *ctx);
 int pawl_trace_write_event(const pawl_trace_event *ev, pawl_trace_write_fn *fn, void *ctx);
 
@@ -393,7 +397,9 @@ int pawl_loop_dump(const pawl_loop *loop, pawl_trace_write_fn *fn, void *ctx);
 
 /* A pawl_trace_write_fn that writes to the file descriptor (intptr_t)ctx:
  * `pawl_loop_dump(&loop, pawl_trace_fd_writer, (void *)2)` prints to
- * stderr, from a debugger too.  Not in a PAWL_NO_OS build. */
+ * stderr, from a debugger too.  Not in a PAWL_NO_OS build.  Returns 0 once
+ * all `len` bytes are written (short writes and EINTR are retried), or
+ *  write's error as -errno (EBADF, EPIPE ...). */
 #if !defined(PAWL_NO_OS)
 int pawl_trace_fd_writer(void *ctx, const void *data, size_t len);
 #endif
