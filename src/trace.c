@@ -571,6 +571,8 @@ int pawl_trace_fd_writer(void *ctx, const void *data, size_t len)
                 continue;
             return -errno;
         }
+        if (n == 0)
+            return -EIO; /* nothing taken: it would never finish */
         p += n;
         len -= (size_t)n;
     }

@@ -399,7 +399,7 @@ int pawl_loop_dump(const pawl_loop *loop, pawl_trace_write_fn *fn, void *ctx);
  * `pawl_loop_dump(&loop, pawl_trace_fd_writer, (void *)2)` prints to
  * stderr, from a debugger too.  Not in a PAWL_NO_OS build.  Returns 0 once
  * all `len` bytes are written (short writes and EINTR are retried), or
- *  write's error as -errno (EBADF, EPIPE ...). */
+ * write's error as -errno (EBADF, EPIPE ...), or -EIO if write takes nothing. */
 #if !defined(PAWL_NO_OS)
 int pawl_trace_fd_writer(void *ctx, const void *data, size_t len);
 #endif
