@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* strcmp: board/libc_min.c's, not a C library's */
 
 #include "pawl/cortexm.h"
 #include "pawl/pawl.h"
@@ -116,21 +117,14 @@ static void on_rx(void *arg)
     (void)pawl_wake_remote(arg);
 }
 
-static bool same(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b)
-        a++, b++;
-    return *a == *b;
-}
-
 static void answer(console *c)
 {
     c->line[c->len] = '\0';
     c->lines++;
     fw_printf("console: got \"%s\"\n", c->line);
-    if (same(c->line, "blink"))
+    if (strcmp(c->line, "blink") == 0)
         fw_printf("console: the led toggled %u times\n", c->wait_for->toggles);
-    else if (same(c->line, "bye"))
+    else if (strcmp(c->line, "bye") == 0)
         c->bye = true;
     else
         fw_printf("console: %u characters\n", c->len);

@@ -2,8 +2,8 @@
  *
  * GCC may emit calls to memcpy, memset, memmove and memcmp for struct
  * copies, zero initialisers and loops even in code that never names them,
- * so a freestanding program must provide them; strlen is here for the
- * firmware's own use.  Byte loops: small at -Os, and fast enough for the
+ * so a freestanding program must provide them; strlen and strcmp are here
+ * for the firmware's own use.  Byte loops: small at -Os, and fast enough for the
  * few short copies a firmware does.
  *
  * GCC recognises a loop that copies or fills memory and replaces it by a
@@ -74,4 +74,15 @@ NO_LIBCALL size_t strlen(const char *s)
         p++;
     }
     return (size_t)(p - s);
+}
+
+NO_LIBCALL int strcmp(const char *a, const char *b)
+{
+    const unsigned char *p = (const unsigned char *)a;
+    const unsigned char *q = (const unsigned char *)b;
+    while (*p != '\0' && *p == *q) {
+        p++;
+        q++;
+    }
+    return *p - *q;
 }
