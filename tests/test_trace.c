@@ -176,6 +176,17 @@ static pawl_poll parent_poll(pawl_task *t, pawl_cx *cx)
     PAWL_END(cx);
 }
 
+/* Spawn `p` on `loop`, named `name` unless that is NULL, and run the loop
+ * until the parent has joined its child. */
+static void spawn_parent_and_run(pawl_loop *loop, parent *p, const char *name)
+{
+    assert_int_equal(pawl_task_init(&p->task, parent_poll), 0);
+    if (name != NULL)
+        PAWL_TRACE_NAME(&p->task, name);
+    assert_int_equal(pawl_task_spawn(loop, &p->task), 0);
+    assert_int_equal(pawl_loop_run(loop, PAWL_RUN_DEFAULT), 0);
+}
+
 /* ---- the order of events ---------------------------------------------------- */
 
 /* A parent spawns a child, which sleeps 10 ms; the parent joins it.  Every
@@ -189,10 +200,7 @@ static void trace_spawn_poll_timer_wake_finish_in_order(void **state)
     assert_int_equal(pawl_trace_start(&v.loop, ring, 64), 0);
 
     parent p = {0};
-    assert_int_equal(pawl_task_init(&p.task, parent_poll), 0);
-    PAWL_TRACE_NAME(&p.task, "parent");
-    assert_int_equal(pawl_task_spawn(&v.loop, &p.task), 0);
-    assert_int_equal(pawl_loop_run(&v.loop, PAWL_RUN_DEFAULT), 0);
+    spawn_parent_and_run(&v.loop, &p, "parent");
     assert_int_equal(p.rc, 0);
 
     pawl_task *pt = &p.task, *ct = &p.child.task;
@@ -562,9 +570,7 @@ static int timer_unused(pawl_loop *loop, pawl_timer *t)
 static void run_parent(vloop *v)
 {
     parent p = {0};
-    assert_int_equal(pawl_task_init(&p.task, parent_poll), 0);
-    assert_int_equal(pawl_task_spawn(&v->loop, &p.task), 0);
-    assert_int_equal(pawl_loop_run(&v->loop, PAWL_RUN_DEFAULT), 0);
+    spawn_parent_and_run(&v->loop, &p, NULL);
 }
 
 static bool same_event(const pawl_trace_event *a, const pawl_trace_event *b)
@@ -732,10 +738,7 @@ static void trace_write_header_and_records_round_trip(void **state)
     pawl_trace_event ring[12];
     assert_int_equal(pawl_trace_start(&v.loop, ring, 12), 0);
     parent p = {0};
-    assert_int_equal(pawl_task_init(&p.task, parent_poll), 0);
-    PAWL_TRACE_NAME(&p.task, "parent");
-    assert_int_equal(pawl_task_spawn(&v.loop, &p.task), 0);
-    assert_int_equal(pawl_loop_run(&v.loop, PAWL_RUN_DEFAULT), 0);
+    spawn_parent_and_run(&v.loop, &p, "parent");
     assert_int_equal(pawl_trace_count(&v.loop), 12); /* 16 recorded, 4 dropped */
 
     membuf m = {.data = test_malloc(4096), .cap = 4096, .fail_after = -1};
