@@ -166,6 +166,13 @@ pawl_loop *pawl__task_loop(const pawl_task *t);
 
 void pawl__microtasks_drain(pawl_loop *loop);
 
+/* A pawl_io flag (pawl__flags; io.c keeps the others): the descriptor is
+ * not a socket.  net.c reads and writes sockets with recv and send, which
+ * skip the file layer that read and write go through; a pipe or a
+ * terminal answers ENOTSOCK once, this is set, and read and write are
+ * used until the handle is closed. */
+#define PAWL__IO_NOT_SOCKET (1u << 4)
+
 /* The tag bit of a microtask queue link that points at a promise reaction
  * (src/promise.c), which the drain hands to loop->pawl__promises.react. */
 #define PAWL__MT_REACTION ((uintptr_t)1)

@@ -15,6 +15,9 @@
  *   REF      keeps the loop alive (counted in loop->pawl__refs)
  *   CLOSED   closed since it was opened: awaits return PAWL_ECLOSED
  *   PENDING  in the loop's list of watched handles with events to report
+ *   NOT_SOCKET  the descriptor is not a socket (net.c learns this from
+ *            the first ENOTSOCK and reads and writes it with read and
+ *            write from then on; PAWL__IO_NOT_SOCKET in internal.h)
  *
  * THE POLL PHASE (pawl__io_poll)
  *   Real-time platform (one with a notification descriptor): the reactor
@@ -39,7 +42,8 @@ enum {
     F_OPEN = 1u << 0,
     F_REF = 1u << 1,
     F_CLOSED = 1u << 2,
-    F_PENDING = 1u << 3
+    F_PENDING = 1u << 3,
+    F_NOT_SOCKET = PAWL__IO_NOT_SOCKET
 };
 
 /* What makes each future ready.  A hang-up ends reading (the read sees

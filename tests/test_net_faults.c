@@ -59,6 +59,7 @@ static struct fault {
     int connect_eintr_after;  /* the next n connects: started, then EINTR */
     /* counts */
     int reads, writes, accepts, connects;
+    int plain_reads, recvfroms, plain_writes, sendtos; /* calls, faulted or not */
     int emfile_accepts;
     int spin_limit;       /* accept calls that mean "spinning" (0: none) */
 } g_fault;
@@ -70,7 +71,9 @@ static bool targeted(int fd)
     return g_fault.fd < 0 || g_fault.fd == fd;
 }
 
-static ssize_t fault_read(int fd, void *buf, size_t len)
+/* Shared by read and recvfrom (pawl_net_read uses recvfrom on sockets,
+ * read on anything else): -2 means "go ahead". */
+static ssize_t read_fault(int fd)
 {
     if (targeted(fd)) {
         g_fault.reads++;
@@ -90,7 +93,22 @@ static ssize_t fault_read(int fd, void *buf, size_t len)
             return -1;
         }
     }
-    return pawl__sys_default.read(fd, buf, len);
+    return -2;
+}
+
+static ssize_t fault_read(int fd, void *buf, size_t len)
+{
+    g_fault.plain_reads++;
+    ssize_t r = read_fault(fd);
+    return r != -2 ? r : pawl__sys_default.read(fd, buf, len);
+}
+
+static ssize_t fault_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+                              socklen_t *fromlen)
+{
+    g_fault.recvfroms++;
+    ssize_t r = read_fault(fd);
+    return r != -2 ? r : pawl__sys_default.recvfrom(fd, buf, len, flags, from, fromlen);
 }
 
 /* Shared by write and sendto: -2 means "go ahead", with *len cut short
@@ -121,6 +139,7 @@ static ssize_t write_fault(int fd, size_t *len)
 
 static ssize_t fault_write(int fd, const void *buf, size_t len)
 {
+    g_fault.plain_writes++;
     ssize_t r = write_fault(fd, &len);
     return r != -2 ? r : pawl__sys_default.write(fd, buf, len);
 }
@@ -128,6 +147,7 @@ static ssize_t fault_write(int fd, const void *buf, size_t len)
 static ssize_t fault_sendto(int fd, const void *buf, size_t len, int flags,
                             const struct sockaddr *to, socklen_t tolen)
 {
+    g_fault.sendtos++;
     ssize_t r = write_fault(fd, &len);
     return r != -2 ? r : pawl__sys_default.sendto(fd, buf, len, flags, to, tolen);
 }
@@ -180,6 +200,7 @@ static int env_setup(void **state)
     g_fault.fd = -1;
     g_sys = pawl__sys_default;
     g_sys.read = fault_read;
+    g_sys.recvfrom = fault_recvfrom;
     g_sys.write = fault_write;
     g_sys.sendto = fault_sendto;
     g_sys.accept = fault_accept;
@@ -363,6 +384,63 @@ static void eintr_on_read_is_retried_transparently(void **state)
     assert_int_equal(g_fault.read_eintr, 0);
     assert_int_equal(pawl_io_close(&a), 0);
     assert_int_equal(pawl_io_close(&b), 0);
+}
+
+/* Sockets are read with recv and written with send (both through the
+ * seam's recvfrom and sendto), never through read and write. */
+static void sockets_are_read_with_recv_and_written_with_send(void **state)
+{
+    env *e = *state;
+    pawl_io a, b;
+    tcp_pair(e, &a, &b);
+    writer w = {.io = &a, .data = "hello", .len = 5};
+    spawn(e, &w.task, writer_poll);
+    run_all(e);
+    assert_int_equal(w.rc, 0);
+    reader r = {.io = &b};
+    spawn(e, &r.task, reader_poll);
+    run_all(e);
+    assert_string_equal(r.log.s, "read:5:hello");
+    assert_int_equal(g_fault.sendtos, 1);
+    assert_int_equal(g_fault.recvfroms, 1);
+    assert_int_equal(g_fault.plain_writes, 0);
+    assert_int_equal(g_fault.plain_reads, 0);
+    assert_int_equal(pawl_io_close(&a), 0);
+    assert_int_equal(pawl_io_close(&b), 0);
+}
+
+/* A pipe answers recv and send with ENOTSOCK: the handle remembers it
+ * after the first time, and every later read and write is a plain one. */
+static void a_pipe_costs_one_enotsock_per_direction_then_plain_calls(void **state)
+{
+    env *e = *state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pawl_io in = {0}, out = {0};
+    assert_int_equal(pawl_io_open(&e->loop, &in, fds[0]), 0);
+    assert_int_equal(pawl_io_open(&e->loop, &out, fds[1]), 0);
+    assert_int_equal(pawl_io_unref(&in), 0); /* the loop runs until the tasks end */
+    assert_int_equal(pawl_io_unref(&out), 0);
+    static const char *const words[] = {"hello", "world"};
+    for (int i = 0; i < 2; i++) {
+        writer w = {.io = &out, .data = words[i], .len = 5};
+        spawn(e, &w.task, writer_poll);
+        run_all(e);
+        assert_int_equal(w.rc, 0);
+        assert_int_equal(w.sent, 5);
+        reader r = {.io = &in};
+        spawn(e, &r.task, reader_poll);
+        run_all(e);
+        char want[16];
+        snprintf(want, sizeof want, "read:5:%s", words[i]);
+        assert_string_equal(r.log.s, want);
+    }
+    assert_int_equal(g_fault.sendtos, 1);      /* the first write's ENOTSOCK */
+    assert_int_equal(g_fault.plain_writes, 2); /* then both writes */
+    assert_int_equal(g_fault.recvfroms, 1);
+    assert_int_equal(g_fault.plain_reads, 2);
+    assert_int_equal(pawl_io_close(&in), 0);
+    assert_int_equal(pawl_io_close(&out), 0);
 }
 
 static void eintr_on_write_is_retried_transparently(void **state)
@@ -795,6 +873,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(eintr_on_read_is_retried_transparently),
         T(eintr_on_write_is_retried_transparently),
+        T(sockets_are_read_with_recv_and_written_with_send),
+        T(a_pipe_costs_one_enotsock_per_direction_then_plain_calls),
         T(eintr_on_accept_is_retried_transparently),
         T(eintr_on_connect_is_retried_transparently),
         T(eintr_after_connect_started_still_connects),
