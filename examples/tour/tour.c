@@ -559,6 +559,53 @@ static void tour_remote(pawl_loop *loop)
     printf("main: ringer thread joined, bell closed\n");
 }
 
+#if defined(PAWL_TRACE)
+/*
+ * The traced tour (target tour_traced, built against the library compiled
+ * with PAWL_TRACE): when the environment variable PAWL_TOUR_TRACE names a
+ * file, every loop of the tour records what it does into a ring, from
+ * just after pawl_loop_init, and writes its dump (pawl/trace.h) to that
+ * file just before pawl_loop_close.  The main loop (stops 1 to 6) writes
+ * the file anew ("wb"); the loops of stops 7, 8 and 9 each append their
+ * own dump ("ab"), so the file holds four dumps, one per loop, in the
+ * order they ran.  tools/pawl-trace turns the file into a timeline with
+ * a heading per loop, or a Chrome trace with a process per loop.  The
+ * loops run one after the other, so one ring serves them all.
+ */
+static pawl_trace_event tour_trace_ring[1u << 16]; /* 3 MiB: the whole main loop */
+
+static int tour_trace_fwrite(void *ctx, const void *data, size_t len)
+{
+    return fwrite(data, 1, len, ctx) == len ? 0 : PAWL_ENOSPC; /* a short write: the disk is full */
+}
+
+static void tour_trace_start(pawl_loop *loop)
+{
+    if (getenv("PAWL_TOUR_TRACE") != NULL)
+        CHECK(pawl_trace_start(loop, tour_trace_ring,
+                               sizeof tour_trace_ring / sizeof tour_trace_ring[0]));
+}
+
+/* mode: "wb" for the first loop, "ab" for each later one. */
+static void tour_trace_write(pawl_loop *loop, const char *mode)
+{
+    const char *path = getenv("PAWL_TOUR_TRACE");
+    if (path == NULL)
+        return;
+    FILE *f = fopen(path, mode);
+    if (f == NULL) {
+        fprintf(stderr, "tour: cannot write the trace to %s\n", path);
+        exit(EXIT_FAILURE);
+    }
+    CHECK(pawl_trace_write(loop, tour_trace_fwrite, f));
+    if (fclose(f) != 0) {
+        fprintf(stderr, "tour: cannot write the trace to %s\n", path);
+        exit(EXIT_FAILURE);
+    }
+    CHECK(pawl_trace_stop(loop));
+}
+#endif
+
 /* ======================================================================== */
 /* 7. Timers: setTimeout, setInterval, setImmediate, and sleep in a task    */
 /* ======================================================================== */
@@ -704,6 +751,9 @@ static void tour_timers(void)
     timer_scene sc = {.ticks = 0};
     CHECK(pawl_vclock_init(&sc.clock, 0)); /* the clock starts at 0 ms */
     CHECK(pawl_loop_init(&sc.loop, &(pawl_loop_opts){.platform = &sc.clock.base}));
+#if defined(PAWL_TRACE)
+    tour_trace_start(&sc.loop);
+#endif
 
     /* Armed longest first: they run by deadline, not in arm order. */
     cue late = {&sc.loop, "timeout 30 ms"};
@@ -717,6 +767,7 @@ static void tour_timers(void)
     napper n;
     memset(&n, 0, sizeof n); /* a zeroed pawl_sleep is idle: no init call */
     CHECK(pawl_task_init(&n.task, napper_poll));
+    PAWL_TRACE_NAME(&n.task, "napper"); /* the traced tour's name for it */
     CHECK(pawl_task_spawn(&sc.loop, &n.task));
     printf("main: a second loop, on a virtual clock that starts at 0 ms\n");
     printf("main: armed timeouts of 30, 10 and 20 ms (in that order), a 12 ms interval and an\n"
@@ -726,6 +777,9 @@ static void tour_timers(void)
     printf("main: the virtual clock reads %llu ms: it jumped from deadline to deadline in"
            " %llu waits\n",
            (unsigned long long)(sc.clock.now_ns / 1000000u), (unsigned long long)sc.clock.waits);
+#if defined(PAWL_TRACE)
+    tour_trace_write(&sc.loop, "ab");
+#endif
     /* Closing a loop with timers of the JavaScript API still pending would
      * free them without calling them, as Node drops its timers at exit;
      * here none is left. */
@@ -846,6 +900,9 @@ static void tour_promises(void)
     CHECK(pawl_vclock_init(&sc.clock, 0));
     CHECK(pawl_loop_init(&sc.loop, &(pawl_loop_opts){.platform = &sc.clock.base}));
     pawl_loop *loop = &sc.loop;
+#if defined(PAWL_TRACE)
+    tour_trace_start(loop);
+#endif
     promise_loop = loop;
     pawl_promise *slow, *timed, *a, *b, *c;
 
@@ -886,6 +943,7 @@ static void tour_promises(void)
     awaiter w = {.p = NULL};
     CHECK(pawl_promise_delay(loop, 30, pawl_int(99), &w.p));
     CHECK(pawl_task_init(&w.task, awaiter_poll));
+    PAWL_TRACE_NAME(&w.task, "awaiter");
     CHECK(pawl_task_spawn(loop, &w.task));
 
     printf("main: pawl_loop_run:\n");
@@ -893,6 +951,9 @@ static void tour_promises(void)
     printf("main: the clock reads %llu ms: the slow delay(50) still ran (its timer keeps the\n"
            "main: loop alive, as setTimeout does); its late value went nowhere\n",
            (unsigned long long)(sc.clock.now_ns / 1000000u));
+#if defined(PAWL_TRACE)
+    tour_trace_write(loop, "ab");
+#endif
     CHECK(pawl_loop_close(loop)); /* EBUSY if a promise were still alive */
     printf("main: promises loop closed: every promise was released\n");
 }
@@ -1069,6 +1130,9 @@ static void tour_io(void)
     printf("\n== 9. I/O: the HTTP example's server and a client task, on one loop ==\n");
     pawl_loop loop;
     CHECK(pawl_loop_init(&loop, NULL)); /* the real clock: see above */
+#if defined(PAWL_TRACE)
+    tour_trace_start(&loop);
+#endif
     printf("main: a loop of its own, on the real clock (the default platform)\n");
 
     /* Port 0: the system chooses one, which http_server_port tells.  The
@@ -1085,6 +1149,7 @@ static void tour_io(void)
     f.server = server;
     CHECK(pawl_addr_parse(&f.to, "127.0.0.1", http_server_port(server)));
     CHECK(pawl_task_init(&f.task, fetcher_poll));
+    PAWL_TRACE_NAME(&f.task, "client");
     CHECK(pawl_task_spawn(&loop, &f.task));
     with_js("res = await fetch(url)", "main: spawned the client task; pawl_loop_run:");
 
@@ -1096,54 +1161,14 @@ static void tour_io(void)
     printf("main: pawl_loop_run returned: nothing left alive; the cleanup sections of the\n"
            "main: server's tasks closed its connection and its listener\n");
     CHECK(http_server_free(server));
+#if defined(PAWL_TRACE)
+    tour_trace_write(&loop, "ab");
+#endif
     CHECK(pawl_loop_close(&loop));
     printf("main: http_server_free(server); I/O loop closed\n");
 }
 
 /* ======================================================================== */
-
-#if defined(PAWL_TRACE)
-/*
- * The traced tour (target tour_traced, built against the library compiled
- * with PAWL_TRACE): when the environment variable PAWL_TOUR_TRACE names a
- * file, the main loop records what it does into a ring from the start of
- * main, and the dump (pawl/trace.h) is written to that file before the
- * main loop closes, after stop 6.  The later stops run loops of their own,
- * which are not traced.  tools/pawl-trace turns the file into a timeline
- * or a Chrome trace.
- */
-static pawl_trace_event tour_trace_ring[1u << 16]; /* 3 MiB: the whole main loop */
-
-static int tour_trace_fwrite(void *ctx, const void *data, size_t len)
-{
-    return fwrite(data, 1, len, ctx) == len ? 0 : PAWL_ENOSPC; /* a short write: the disk is full */
-}
-
-static void tour_trace_start(pawl_loop *loop)
-{
-    if (getenv("PAWL_TOUR_TRACE") != NULL)
-        CHECK(pawl_trace_start(loop, tour_trace_ring,
-                               sizeof tour_trace_ring / sizeof tour_trace_ring[0]));
-}
-
-static void tour_trace_write(pawl_loop *loop)
-{
-    const char *path = getenv("PAWL_TOUR_TRACE");
-    if (path == NULL)
-        return;
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
-        fprintf(stderr, "tour: cannot write the trace to %s\n", path);
-        exit(EXIT_FAILURE);
-    }
-    CHECK(pawl_trace_write(loop, tour_trace_fwrite, f));
-    if (fclose(f) != 0) {
-        fprintf(stderr, "tour: cannot write the trace to %s\n", path);
-        exit(EXIT_FAILURE);
-    }
-    CHECK(pawl_trace_stop(loop));
-}
-#endif
 
 int main(void)
 {
@@ -1166,7 +1191,7 @@ int main(void)
     tour_remote(&loop);
     unsigned long iterations = (unsigned long)pawl_loop_iterations(&loop);
 #if defined(PAWL_TRACE)
-    tour_trace_write(&loop);
+    tour_trace_write(&loop, "wb");
 #endif
     CHECK(pawl_loop_close(&loop));
 
