@@ -8,6 +8,10 @@
 #   BENCH_BUILD_DIR  build directory (default: build/bench in the repository)
 #   BENCH_N          operations per wall-clock benchmark (default: bench_core's)
 #   CG_N1, CG_N2     the two run sizes for callgrind.sh (default 100000, 200000)
+#   BENCH_RESULTS    a file to which the figures of the summary are also
+#                    appended, one a line: bench<TAB>case<TAB>impl<TAB>
+#                    metric<TAB>value<TAB>unit (tools/bench/report.js reads
+#                    it; tools/bench/run-all sets it)
 #
 # Prints what bench_core prints, what callgrind.sh prints, then a table.
 # The figures are reported, never judged: the script fails only if a build
@@ -62,6 +66,12 @@ field() {
     sed -nE "s|.* ([0-9.]+) $2.*|\\1|p" <<<"$1"
 }
 line() { grep -E "^$1:" <<<"$wall" || true; }
+# result CASE METRIC VALUE UNIT: one line of the BENCH_RESULTS file, if
+# set; a figure that is "-" (not measured) is left out.
+result() {
+    [ -n "${BENCH_RESULTS:-}" ] && [ -n "$3" ] && [ "$3" != - ] || return 0
+    printf 'executor\t%s\tpawl\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$BENCH_RESULTS"
+}
 
 echo
 echo "== summary ($(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'))"
@@ -73,6 +83,10 @@ row() { # NAME UNIT TARGETS
     allocs=$(sed -nE 's/.*allocs ([0-9]+).*/\1/p' <<<"$l")
     printf '%-10s %12s %10s %10s %8s   %s\n' "$1" "${ns:--}" "${ipo[$1]:--}" "${exe[$1]:--}" \
         "${allocs:--}" "$3"
+    result "$1" time "${ns:-}" ns/op
+    result "$1" instructions "${ipo[$1]:-}" instr/op
+    result "$1" "executor instructions" "${exe[$1]:-}" instr/op
+    result "$1" allocations "${allocs:-}" "allocs in the run"
 }
 echo "(executor: instructions/op executed from src/ and the inline wake of include/pawl/loop.h;"
 echo " instr/op adds the benchmark tasks' own code and the await macros)"
@@ -85,3 +99,4 @@ sizes=$(grep -E '^sizes:' <<<"$wall")
 task_size=$(sed -nE 's/.*pawl_task ([0-9]+).*/\1/p' <<<"$sizes")
 printf '%-10s %s   (target: sizeof(pawl_task) <= 32 on x86-64; pawl_task is %s)\n' \
     sizes "${sizes#sizes: }" "$task_size"
+result "sizes: pawl_task" "sizeof" "${task_size:-}" bytes
