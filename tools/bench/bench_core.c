@@ -22,6 +22,13 @@
  *   remote    a second thread rings a pawl_remote N times; a task on the
  *             loop (POSIX platform: eventfd + ppoll) counts deliveries.
  *
+ * bench_core_traced is this program on the library compiled with
+ * PAWL_TRACE (pawl/trace.h): pingpong then runs with tracing compiled in
+ * but not recording, or, with BENCH_TRACE_RECORD set in the environment,
+ * recording every event into a ring of 4096 (which wraps many times, as
+ * a ring left running does).  tools/bench/run.sh counts the instructions
+ * per hop of all three.
+ *
  * The measured sections of pingpong and spawn run with a counting
  * allocator installed as pawl_loop_opts.alloc; the count printed is the
  * number of allocator calls made during the measured section, which the
@@ -55,6 +62,38 @@
 #endif
 
 #define DEFAULT_N 10000000ull
+
+#if defined(PAWL_TRACE)
+static pawl_trace_event bench_ring[4096];
+static bool bench_recording;
+
+static const char *bench_trace_begin(pawl_loop *loop)
+{
+    bench_recording = getenv("BENCH_TRACE_RECORD") != NULL;
+    if (!bench_recording)
+        return "compiled in, not recording";
+    check(pawl_trace_start(loop, bench_ring, sizeof bench_ring / sizeof bench_ring[0]),
+          "pawl_trace_start");
+    return "recording";
+}
+
+static void bench_trace_end(pawl_loop *loop)
+{
+    if (bench_recording)
+        check(pawl_trace_stop(loop), "pawl_trace_stop");
+}
+#else
+static const char *bench_trace_begin(pawl_loop *loop)
+{
+    (void)loop;
+    return "off";
+}
+
+static void bench_trace_end(pawl_loop *loop)
+{
+    (void)loop;
+}
+#endif
 
 /* ---- pingpong ---------------------------------------------------------- */
 
@@ -130,6 +169,7 @@ static void bench_pingpong(uint64_t n)
     pawl_loop loop;
     alloc_counter ac = {0};
     vloop_init(&loop, &vc, &ac);
+    const char *trace = bench_trace_begin(&loop);
 
     pp_shared shared = {0, n};
     pinger a = {0}, b = {0};
@@ -154,11 +194,12 @@ static void bench_pingpong(uint64_t n)
         exit(2);
     }
     uint64_t iterations = pawl_loop_iterations(&loop);
+    bench_trace_end(&loop);
     check(pawl_loop_close(&loop), "pawl_loop_close");
 
-    printf("pingpong: %" PRIu64 " hops, %.2f ns/hop, allocs %lu, iterations %" PRIu64 "\n",
-           shared.hops, n ? (double)(t1 - t0) / (double)n : 0.0, allocs,
-           iterations);
+    printf("pingpong: %" PRIu64 " hops, %.2f ns/hop, allocs %lu, iterations %" PRIu64
+           ", tracing %s\n",
+           shared.hops, n ? (double)(t1 - t0) / (double)n : 0.0, allocs, iterations, trace);
 }
 
 /* ---- spawn ------------------------------------------------------------- */

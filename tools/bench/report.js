@@ -72,6 +72,11 @@ const BENCHES = [
                 'yield: one task yielding (per yield); spawn: spawn and run an empty task, in ' +
                 'batches (per task); spawn1: spawn plus a whole `pawl_loop_run` per task; remote: ' +
                 '`pawl_wake_remote` from another thread, as the producer sees it.'],
+            [/^tracing$/, 'What tracing (`PAWL_TRACE`, `pawl/trace.h`) costs per pingpong hop, ' +
+                'by callgrind: *pawl* is the build without it (its objects are the same bytes as ' +
+                'a build that never had tracing); *pawl-trace-compiled-in* is `bench_core_traced`, ' +
+                'on the library compiled with `PAWL_TRACE`, not recording; ' +
+                '*pawl-trace-recording* records every event into a ring of 4096.'],
             [/^sizes$/, 'The size of a task on this machine.'],
         ],
     },

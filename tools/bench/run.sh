@@ -13,7 +13,10 @@
 #                    metric<TAB>value<TAB>unit (tools/bench/report.js reads
 #                    it; tools/bench/run-all sets it)
 #
-# Prints what bench_core prints, what callgrind.sh prints, then a table.
+# Prints what bench_core prints, what callgrind.sh prints, then a table,
+# and what tracing costs: pingpong's instructions per hop on
+# bench_core_traced (the library compiled with PAWL_TRACE), not recording
+# and recording.
 # The figures are reported, never judged: the script fails only if a build
 # or a run fails, not because something is slow.  The "targets" column
 # quotes the goals of the executor work item for comparison.
@@ -95,6 +98,31 @@ row yield "ns/yield" "(one task yielding: tokio publishes ~73 ns)"
 row spawn "ns/task" "<= 100 instr/task, 0 allocs"
 row spawn1 "ns/task" "(spawn + a whole pawl_loop_run per task: for comparison)"
 row remote "ns/ring" "(producer's view; under callgrind nearly every ring coalesces)"
+
+# What tracing costs (pawl/trace.h): pingpong again on bench_core_traced,
+# the library compiled with PAWL_TRACE, not recording and then recording
+# into a ring.  Off is the pingpong row above: without PAWL_TRACE the
+# objects are the same bytes as a build that never had tracing.
+cmake --build "$build" --target bench_core_traced >/dev/null
+tbin=$build/tools/bench/bench_core_traced
+declare -A tr
+for mode in in rec; do
+    rec=()
+    [ "$mode" = rec ] && rec=(BENCH_TRACE_RECORD=1)
+    cg=$(env "${rec[@]}" "$here/callgrind.sh" -b "$tbin" pingpong "$n1" "$n2")
+    tr[$mode]=$(awk '$1 == "callgrind:" { print $4 }' <<<"$cg")
+done
+printf '%-10s pingpong instr/hop: off %s, compiled in (not recording) %s, recording %s\n' \
+    tracing "${ipo[pingpong]:--}" "${tr[in]:--}" "${tr[rec]:--}"
+trace_result() { # IMPL VALUE
+    [ -n "${BENCH_RESULTS:-}" ] && [ -n "$2" ] && [ "$2" != - ] || return 0
+    printf 'executor\ttracing: pingpong\t%s\tinstructions\t%s\tinstr/op\n' "$1" "$2" \
+        >>"$BENCH_RESULTS"
+}
+trace_result pawl "${ipo[pingpong]:-}"
+trace_result pawl-trace-compiled-in "${tr[in]:-}"
+trace_result pawl-trace-recording "${tr[rec]:-}"
+
 sizes=$(grep -E '^sizes:' <<<"$wall")
 task_size=$(sed -nE 's/.*pawl_task ([0-9]+).*/\1/p' <<<"$sizes")
 printf '%-10s %s   (target: sizeof(pawl_task) <= 32 on x86-64; pawl_task is %s)\n' \
