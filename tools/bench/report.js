@@ -152,7 +152,12 @@ const BENCHES = [
             'server is pinned to CPU 0 and wrk to CPU 1; pawl-2t (`--threads 2`) is pinned to ' +
             'neither and shares both CPUs with wrk, so its row does not compare one for one. ' +
             '*server cpu* is the server\'s user + system time over the requests it served; when ' +
-            'a server is well under one busy core, requests/s is wrk\'s limit, not the server\'s.',
+            'a server is well under one busy core, requests/s is wrk\'s limit, not the server\'s. ' +
+            '*server system calls* are counted by `perf stat` in the warm-up run. ' +
+            'os-floor-epoll and os-floor-uring are references, not servers: `http_floor.c`, about ' +
+            'the least a server can do per request (recv and send after epoll; multishot recv ' +
+            'and batched sends on io_uring), so a server\'s CPU above theirs is all that any ' +
+            'server could save.',
         sections: [
             [/^load$/, 'wrk runs of `HTTP_BENCH_SECONDS` each, the one with the median ' +
                 'requests/s of `HTTP_BENCH_RUNS` shown; latency is wrk\'s.'],
