@@ -27,12 +27,7 @@
 #include "pawl/pawl.h"
 #include "support.h"
 
-#if !defined(PAWL_TRACE)
-/*
- * Built without PAWL_TRACE (test_trace_off, against the build's own
- * library): the API is there as stubs that do nothing, and a task is
- * still four words.
- */
+/* A writer for calls that must not write (stubs, bad arguments). */
 static int no_write(void *ctx, const void *data, size_t len)
 {
     (void)ctx;
@@ -42,6 +37,12 @@ static int no_write(void *ctx, const void *data, size_t len)
     return 0;
 }
 
+#if !defined(PAWL_TRACE)
+/*
+ * Built without PAWL_TRACE (test_trace_off, against the build's own
+ * library): the API is there as stubs that do nothing, and a task is
+ * still four words.
+ */
 static void trace_off_stubs_do_nothing(void **state)
 {
     (void)state;
@@ -1021,15 +1022,6 @@ static void dump_to_a_descriptor(void **state)
 }
 
 /* ---- bad input ------------------------------------------------------------------- */
-
-static int no_write(void *ctx, const void *data, size_t len)
-{
-    (void)ctx;
-    (void)data;
-    (void)len;
-    fail_msg("nothing should be written");
-    return 0;
-}
 
 static void trace_bad_arguments(void **state)
 {
