@@ -604,6 +604,10 @@ static void tour_trace_write(pawl_loop *loop, const char *mode)
     }
     CHECK(pawl_trace_stop(loop));
 }
+#else
+/* The untraced tour records nothing. */
+#  define tour_trace_start(loop) ((void)(loop))
+#  define tour_trace_write(loop, mode) ((void)(loop), (void)(mode))
 #endif
 
 /* ======================================================================== */
@@ -751,9 +755,7 @@ static void tour_timers(void)
     timer_scene sc = {.ticks = 0};
     CHECK(pawl_vclock_init(&sc.clock, 0)); /* the clock starts at 0 ms */
     CHECK(pawl_loop_init(&sc.loop, &(pawl_loop_opts){.platform = &sc.clock.base}));
-#if defined(PAWL_TRACE)
     tour_trace_start(&sc.loop);
-#endif
 
     /* Armed longest first: they run by deadline, not in arm order. */
     cue late = {&sc.loop, "timeout 30 ms"};
@@ -777,9 +779,7 @@ static void tour_timers(void)
     printf("main: the virtual clock reads %llu ms: it jumped from deadline to deadline in"
            " %llu waits\n",
            (unsigned long long)(sc.clock.now_ns / 1000000u), (unsigned long long)sc.clock.waits);
-#if defined(PAWL_TRACE)
     tour_trace_write(&sc.loop, "ab");
-#endif
     /* Closing a loop with timers of the JavaScript API still pending would
      * free them without calling them, as Node drops its timers at exit;
      * here none is left. */
@@ -900,9 +900,7 @@ static void tour_promises(void)
     CHECK(pawl_vclock_init(&sc.clock, 0));
     CHECK(pawl_loop_init(&sc.loop, &(pawl_loop_opts){.platform = &sc.clock.base}));
     pawl_loop *loop = &sc.loop;
-#if defined(PAWL_TRACE)
     tour_trace_start(loop);
-#endif
     promise_loop = loop;
     pawl_promise *slow, *timed, *a, *b, *c;
 
@@ -951,9 +949,7 @@ static void tour_promises(void)
     printf("main: the clock reads %llu ms: the slow delay(50) still ran (its timer keeps the\n"
            "main: loop alive, as setTimeout does); its late value went nowhere\n",
            (unsigned long long)(sc.clock.now_ns / 1000000u));
-#if defined(PAWL_TRACE)
     tour_trace_write(loop, "ab");
-#endif
     CHECK(pawl_loop_close(loop)); /* EBUSY if a promise were still alive */
     printf("main: promises loop closed: every promise was released\n");
 }
@@ -1130,9 +1126,7 @@ static void tour_io(void)
     printf("\n== 9. I/O: the HTTP example's server and a client task, on one loop ==\n");
     pawl_loop loop;
     CHECK(pawl_loop_init(&loop, NULL)); /* the real clock: see above */
-#if defined(PAWL_TRACE)
     tour_trace_start(&loop);
-#endif
     printf("main: a loop of its own, on the real clock (the default platform)\n");
 
     /* Port 0: the system chooses one, which http_server_port tells.  The
@@ -1161,9 +1155,7 @@ static void tour_io(void)
     printf("main: pawl_loop_run returned: nothing left alive; the cleanup sections of the\n"
            "main: server's tasks closed its connection and its listener\n");
     CHECK(http_server_free(server));
-#if defined(PAWL_TRACE)
     tour_trace_write(&loop, "ab");
-#endif
     CHECK(pawl_loop_close(&loop));
     printf("main: http_server_free(server); I/O loop closed\n");
 }
@@ -1176,9 +1168,7 @@ int main(void)
     /* NULL options: every default, including the POSIX platform (a
      * monotonic clock and an eventfd that remote wakes write to). */
     CHECK(pawl_loop_init(&loop, NULL));
-#if defined(PAWL_TRACE)
     tour_trace_start(&loop);
-#endif
     printf("pawl tour: tasks are stackless state machines polled by one loop "
            "(resume points: %s)\n",
            PAWL_LC_IMPL);
@@ -1190,9 +1180,7 @@ int main(void)
     tour_cancel(&loop);
     tour_remote(&loop);
     unsigned long iterations = (unsigned long)pawl_loop_iterations(&loop);
-#if defined(PAWL_TRACE)
     tour_trace_write(&loop, "wb");
-#endif
     CHECK(pawl_loop_close(&loop));
 
     tour_timers();   /* on a loop of its own */
